@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Configures and builds lambda-cd into ${BUILD_DIR:-build}. CI=true adds -Werror;
+# LCD_SANITIZE=1 builds with ASan+UBSan into build-asan. Uses ccache when installed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build_dir=${BUILD_DIR:-build}
+args=(-G Ninja -DCMAKE_BUILD_TYPE=${BUILD_TYPE:-RelWithDebInfo})
+if [[ "${CI:-}" == "true" ]]; then args+=(-DLCD_WERROR=ON); fi
+if [[ "${LCD_SANITIZE:-0}" == "1" ]]; then
+  build_dir=${BUILD_DIR:-build-asan}
+  args+=(-DLCD_SANITIZE=ON)
+fi
+cmake -S . -B "$build_dir" "${args[@]}" >/dev/null
+cmake --build "$build_dir" -j "$(nproc)"

@@ -1,0 +1,36 @@
+#include "util/encoding.hpp"
+
+#include <gtest/gtest.h>
+
+namespace lcd {
+
+TEST(Encoding, HexIsLowercase) { EXPECT_EQ(hex_encode(std::string("\x00\xab\xff", 3)), "00abff"); }
+
+TEST(Encoding, Base64RoundTripsEveryPaddingLength) {
+  for (std::string s : {"", "f", "fo", "foo", "foob", "fooba", "foobar"}) {
+    auto decoded = base64_decode(base64_encode(s));
+    ASSERT_TRUE(decoded);
+    EXPECT_EQ(*decoded, s);
+  }
+  EXPECT_EQ(base64_encode("foobar"), "Zm9vYmFy");
+  EXPECT_EQ(base64_encode("fo"), "Zm8=");
+}
+
+TEST(Encoding, Base64RejectsForeignCharacters) {
+  EXPECT_FALSE(base64_decode("Zm9v!mFy"));
+  EXPECT_FALSE(base64_decode("Z"));
+}
+
+TEST(Encoding, UriEncodeKeepsOnlyUnreserved) {
+  EXPECT_EQ(uri_encode("a b/c~d$"), "a%20b%2Fc~d%24");
+  EXPECT_EQ(uri_encode("a b/c", true), "a%20b/c");
+}
+
+TEST(Encoding, UriDecodeHandlesPlusAndBadEscapes) {
+  EXPECT_EQ(*uri_decode("a%20b+c"), "a b+c");
+  EXPECT_EQ(*uri_decode("a%20b+c", true), "a b c");
+  EXPECT_FALSE(uri_decode("%4"));
+  EXPECT_FALSE(uri_decode("%zz"));
+}
+
+}  // namespace lcd
