@@ -1,0 +1,20 @@
+#pragma once
+// Options every command accepts, before the command name.
+
+#include <string>
+
+namespace lcd::cli {
+
+enum class OutputFormat { text, json };
+
+struct GlobalOptions {
+  std::string config_path;   // --config, default ./lambda-cd.toml
+  std::string target;        // --target local|aws (empty: from config, default local)
+  std::string endpoint_url;  // --endpoint-url
+  std::string profile;       // --profile
+  std::string region;        // --region
+  OutputFormat output = OutputFormat::text;
+  int verbosity = 0;         // -v raises, -q lowers
+};
+
+}  // namespace lcd::cli

@@ -1,0 +1,32 @@
+#include "cli/local_command.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <memory>
+
+#include "cli/global_options.hpp"
+#include "local/endpoint.hpp"
+
+namespace lcd::cli {
+
+void add_local_command(CLI::App& app, GlobalOptions& globals, int& exit_code) {
+  auto options = std::make_shared<local::EndpointOptions>();
+  auto* cmd = app.add_subcommand("local", "Run the local AWS-compatible endpoint (Lambda, CloudFormation, S3)");
+  cmd->add_option("--host", options->host, "Address to bind (default 127.0.0.1, loopback)");
+  cmd->add_option("--port", options->port, "Port to listen on; 0 picks a free port")->capture_default_str();
+  cmd->add_option("--state", options->state_dir, "State directory (default: per-user data folder)");
+  cmd->add_flag("--verify-signatures", options->verify_signatures,
+                "Reject requests whose SigV4 signature does not verify");
+  cmd->add_option("--faults", options->faults_spec,
+                  "Fault injection, e.g. 'throttle=0.2,error500=0.05,seed=7' or @file");
+  cmd->add_option("--account-id", options->account_id, "Account id used in ARNs")->capture_default_str();
+  cmd->add_option("--update-delay-ms", options->update_delay_ms,
+                  "How long functions stay Pending / InProgress after a change")
+      ->capture_default_str();
+  cmd->callback([options, &globals, &exit_code] {
+    if (!globals.region.empty()) options->region = globals.region;
+    exit_code = local::run_endpoint(*options);
+  });
+}
+
+}  // namespace lcd::cli

@@ -1,0 +1,47 @@
+#include "cli/main.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <exception>
+
+#include "cli/global_options.hpp"
+#include "cli/local_command.hpp"
+#include "util/result.hpp"
+
+namespace lcd::cli {
+
+int run(int argc, char** argv) {
+  CLI::App app{"lambda-cd: continuous deployment for AWS Lambda through versions and aliases"};
+  app.require_subcommand(1);
+  GlobalOptions globals;
+  int exit_code = 0;
+  app.add_option("--config", globals.config_path, "Project configuration (default ./lambda-cd.toml)");
+  app.add_option("--target", globals.target, "local or aws")->check(CLI::IsMember({"local", "aws"}));
+  app.add_option("--endpoint-url", globals.endpoint_url, "Send every AWS request to this URL");
+  app.add_option("--profile", globals.profile, "AWS profile");
+  app.add_option("--region", globals.region, "AWS region");
+  app.add_option("--output", globals.output, "text or json")
+      ->transform(CLI::CheckedTransformer(std::map<std::string, OutputFormat>{{"text", OutputFormat::text},
+                                                                              {"json", OutputFormat::json}}));
+  app.add_flag("-v,--verbose", [&globals](int64_t n) { globals.verbosity += static_cast<int>(n); }, "More detail");
+  app.add_flag("-q,--quiet", [&globals](int64_t n) { globals.verbosity -= static_cast<int>(n); }, "Less detail");
+
+  add_local_command(app, globals, exit_code);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int rc = app.exit(e);
+    return rc == 0 ? 0 : 2;
+  } catch (const Fatal& e) {
+    std::fprintf(stderr, "lambda-cd: error: %s\n", e.what());
+    return e.exit_code();
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "lambda-cd: error: %s\n", e.what());
+    return 1;
+  }
+  return exit_code;
+}
+
+}  // namespace lcd::cli

@@ -1,0 +1,28 @@
+#pragma once
+// `lambda-cd local`: the AWS-compatible endpoint, run in the foreground until SIGINT/SIGTERM.
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+namespace lcd::local {
+
+struct EndpointOptions {
+  std::string host = "127.0.0.1";  // loopback unless told otherwise
+  uint16_t port = 4566;            // 0 picks a free port
+  std::filesystem::path state_dir; // empty: the per-user default (see default_state_dir)
+  bool verify_signatures = false;
+  std::string faults_spec;         // fault-injection rules, empty = none
+  std::string region = "us-east-1";
+  std::string account_id = "000000000000";
+  int update_delay_ms = 100;       // Pending/InProgress window
+};
+
+// $XDG_DATA_HOME/lambda-cd/local, else ~/.local/share/lambda-cd/local.
+std::filesystem::path default_state_dir();
+
+// Prints "lambda-cd local listening on http://HOST:PORT" once ready; returns the exit code
+// (0 after a clean SIGINT/SIGTERM shutdown).
+int run_endpoint(const EndpointOptions& options);
+
+}  // namespace lcd::local
