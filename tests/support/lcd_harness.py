@@ -1,0 +1,156 @@
+"""Shared harness for integration and compatibility tests.
+
+Starts a real `lambda-cd local --port 0` in its own state directory, reads its
+"listening" line, and hands out real clients (boto3 from Debian's python3-boto3,
+AWS CLI v2 at /usr/bin/aws) pointed at it. Nothing here is a mock.
+"""
+import contextlib
+import io
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+
+LAMBDA_CD = os.environ.get("LAMBDA_CD") or shutil.which("lambda-cd")
+AWS_CLI = "/usr/bin/aws"  # AWS CLI v2 from Debian; a pip `aws` (v1) may come first in PATH
+REGION = "us-east-1"
+ACCOUNT = "000000000000"
+CREDENTIALS = {"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test", "AWS_DEFAULT_REGION": REGION,
+               "AWS_REGION": REGION}
+
+
+class Endpoint:
+    """A running `lambda-cd local`; use as a context manager."""
+
+    def __init__(self, *extra_args, state_dir=None):
+        if not LAMBDA_CD:
+            raise RuntimeError("set LAMBDA_CD to the lambda-cd binary")
+        self._owned_state = state_dir is None
+        self.state_dir = state_dir or tempfile.mkdtemp(prefix="lcd-state-")
+        self.extra_args = list(extra_args)
+        self.proc = None
+        self.url = None
+
+    def start(self):
+        self.proc = subprocess.Popen([LAMBDA_CD, "local", "--port", "0", "--state", self.state_dir, *self.extra_args],
+                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        deadline = time.time() + 30
+        seen = []
+        while time.time() < deadline:
+            line = self.proc.stdout.readline()
+            if not line:
+                break
+            seen.append(line)
+            if line.startswith("lambda-cd local listening on "):
+                self.url = line.split(" on ", 1)[1].strip()
+                break
+        if not self.url:
+            self.proc.kill()
+            raise RuntimeError("endpoint did not start:\n" + "".join(seen))
+        # Drain the rest of the output so the server never blocks on a full pipe.
+        import threading
+        threading.Thread(target=self.proc.stdout.read, daemon=True).start()
+        return self
+
+    def stop(self, sig=signal.SIGTERM):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        return self.proc.returncode if self.proc else None
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+        if self._owned_state:
+            shutil.rmtree(self.state_dir, ignore_errors=True)
+
+    def boto3(self, service="lambda"):
+        import boto3
+        from botocore.config import Config
+        return boto3.client(service, endpoint_url=self.url, region_name=REGION, aws_access_key_id="test",
+                            aws_secret_access_key="test",
+                            config=Config(retries={"max_attempts": 1, "mode": "standard"}))
+
+    def env(self):
+        env = dict(os.environ)
+        env.update(CREDENTIALS)
+        env["AWS_ENDPOINT_URL"] = self.url
+        env.pop("AWS_PROFILE", None)
+        return env
+
+    def aws(self, *args, check=True):
+        """Runs AWS CLI v2 against the endpoint; returns parsed JSON output (or None)."""
+        cmd = [AWS_CLI, "--endpoint-url", self.url, "--output", "json", *args]
+        r = subprocess.run(cmd, env=self.env(), capture_output=True, text=True)
+        if check and r.returncode != 0:
+            raise AssertionError(f"{' '.join(args)} failed ({r.returncode}): {r.stderr}")
+        if r.returncode != 0:
+            return r
+        return json.loads(r.stdout) if r.stdout.strip() else None
+
+    def lcd(self, *args, cwd=None, check=False, timeout=600):
+        """Runs the lambda-cd CLI against this endpoint."""
+        cmd = [LAMBDA_CD, "--endpoint-url", self.url, *args]
+        return subprocess.run(cmd, cwd=cwd, env=self.env(), capture_output=True, text=True, timeout=timeout,
+                              check=check)
+
+
+def zip_bytes(files):
+    """A zip of {name: text}; node handlers are plain text."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, text in files.items():
+            z.writestr(name, text)
+    return buf.getvalue()
+
+
+def node_handler_zip(body="return { ok: true, event };"):
+    return zip_bytes({"index.js": "exports.handler = async (event, context) => { %s };\n" % body})
+
+
+class TestRun:
+    """Minimal test bookkeeping that ends with the plain 'N passed, N failed' line."""
+
+    def __init__(self):
+        self.passed = 0
+        self.failed = 0
+
+    def case(self, name, fn, *args):
+        try:
+            fn(*args)
+        except Exception as e:  # noqa: BLE001 - report every failure, keep going
+            self.failed += 1
+            print(f"FAIL {name}: {type(e).__name__}: {e}", flush=True)
+        else:
+            self.passed += 1
+            print(f"ok   {name}", flush=True)
+
+    def finish(self):
+        print(f"{self.passed} passed, {self.failed} failed")
+        sys.exit(1 if self.failed else 0)
+
+
+@contextlib.contextmanager
+def project_copy(source_dir):
+    """A throwaway copy of a project (node_modules symlinked, not copied)."""
+    tmp = tempfile.mkdtemp(prefix="lcd-project-")
+    dest = os.path.join(tmp, os.path.basename(source_dir.rstrip("/")))
+    shutil.copytree(source_dir, dest, ignore=shutil.ignore_patterns("node_modules", ".lambda-cd", "reports"))
+    nm = os.path.join(source_dir, "node_modules")
+    if os.path.isdir(nm):
+        os.symlink(nm, os.path.join(dest, "node_modules"))
+    try:
+        yield dest
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
