@@ -1,0 +1,66 @@
+#pragma once
+// The project's settings as the pipeline needs them, already merged from flags, environment,
+// lambda-cd.toml and defaults by the CLI.
+
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace lcd::pipeline {
+
+struct FunctionSettings {
+  std::string name;
+  std::string runtime = "nodejs20.x";
+  std::string handler = "index.handler";
+  std::string role;  // required on AWS; a dummy role is used for the local endpoint
+  std::optional<int> memory;
+  std::optional<int> timeout;
+  std::optional<std::string> description;
+  std::optional<std::map<std::string, std::string>> environment;
+};
+
+struct PackageSettings {
+  std::vector<std::string> include;
+  std::vector<std::string> exclude;
+};
+
+struct TestSettings {
+  std::string unit;               // shell command, e.g. "npm test"
+  std::string integration;        // shell command
+  std::string unit_junit;         // path (relative to the project) the unit command writes itself, if any
+  std::string integration_junit;  // likewise for the integration command
+};
+
+struct AliasSettings {
+  std::string stage = "STAGE";
+  std::string prod = "PROD";
+};
+
+// Where requests go; handed to the integration tests as environment.
+struct TargetSettings {
+  bool local = true;
+  std::string endpoint_url;  // empty on AWS without an override
+  std::string region = "us-east-1";
+  std::string profile;
+  // Credentials passed to integration tests for the local endpoint only (dummy values).
+  std::string local_access_key_id = "test";
+  std::string local_secret_access_key = "test";
+};
+
+struct ProjectConfig {
+  std::filesystem::path root;  // folder holding lambda-cd.toml
+  FunctionSettings function;
+  PackageSettings package;
+  TestSettings tests;
+  AliasSettings aliases;
+  TargetSettings target;
+  std::filesystem::path reports_dir() const { return root / "reports"; }
+  std::filesystem::path state_dir() const { return root / ".lambda-cd"; }
+};
+
+// Error code marking configuration problems (the CLI exits 2 for these, 1 for failed steps).
+inline constexpr const char* k_config_error = "lambda-cd.config";
+
+}  // namespace lcd::pipeline

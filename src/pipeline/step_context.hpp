@@ -1,0 +1,35 @@
+#pragma once
+// Everything a pipeline step needs, passed explicitly (I/O seams are interfaces).
+
+#include "clients/lambda_client.hpp"
+#include "clients/lambda_waiters.hpp"
+#include "pipeline/observer.hpp"
+#include "pipeline/process_launcher.hpp"
+#include "pipeline/project_config.hpp"
+#include "util/clock.hpp"
+
+namespace lcd::pipeline {
+
+struct StepContext {
+  const ProjectConfig& config;
+  clients::LambdaClient& lambda;
+  Clock& clock;
+  Observer& observer;
+  ProcessLauncher& launcher;
+  clients::WaitPolicy wait{};
+  clients::ConflictRetry conflict_retry{};
+  // Identifies the target in the state file: a deploy to one target never guards another's publish.
+  std::string target_id;
+};
+
+// A step failed for a reason that is not a configuration error: exit status 1.
+inline tl::unexpected<Error> step_failed(std::string message, ErrorKind kind = ErrorKind::invalid) {
+  return fail(kind, std::move(message));
+}
+inline tl::unexpected<Error> config_error(std::string message) {
+  Error e{ErrorKind::invalid, std::move(message)};
+  e.code = k_config_error;
+  return fail(std::move(e));
+}
+
+}  // namespace lcd::pipeline

@@ -1,0 +1,32 @@
+#pragma once
+// `test` and `itest`: run the project's test commands, write JUnit XML under reports/.
+
+#include <filesystem>
+#include <string>
+
+#include "pipeline/step_context.hpp"
+
+namespace lcd::pipeline {
+
+struct TestOutcome {
+  bool passed = false;
+  int exit_code = 0;
+  bool timed_out = false;
+  std::filesystem::path junit_path;
+  bool junit_from_command = false;  // the command wrote its own report, which was kept
+  std::chrono::milliseconds duration{0};
+};
+
+// Fails (Error) when the command is not configured or cannot start; a failing suite is a
+// successful Result with passed=false, so callers decide how to stop.
+Result<TestOutcome> run_unit_tests(StepContext& ctx);
+
+// Runs the integration command with the target in its environment (AWS_ENDPOINT_URL,
+// AWS_ENDPOINT_URL_LAMBDA, AWS_REGION, AWS_DEFAULT_REGION, local credentials, LAMBDA_CD_FUNCTION_NAME,
+// LAMBDA_CD_QUALIFIER=$LATEST, LAMBDA_CD_FUNCTION_ARN) and records the result in the deploy state.
+Result<TestOutcome> run_integration_tests(StepContext& ctx);
+
+// The environment given to integration tests (exposed for tests and `--dry-run`).
+Result<std::map<std::string, std::string>> integration_environment(StepContext& ctx);
+
+}  // namespace lcd::pipeline

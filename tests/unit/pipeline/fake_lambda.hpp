@@ -1,0 +1,260 @@
+#pragma once
+// An in-memory Lambda control plane behind aws::ServiceCaller, for pipeline tests: one function's
+// $LATEST, versions (50 per page), aliases with RevisionId guards, tags, PublishVersion dedupe and
+// CodeSha256/RevisionId guards as aws-api-notes §2 describes them.
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "aws/service_caller.hpp"
+#include "util/clock.hpp"
+#include "util/crypto.hpp"
+#include "util/encoding.hpp"
+#include "util/strings.hpp"
+
+namespace lcd::test {
+
+using nlohmann::json;
+
+class FakeLambda : public aws::ServiceCaller {
+ public:
+  struct Version {
+    json config;
+  };
+  struct Alias {
+    std::string version;
+    std::string description;
+    std::string revision;
+  };
+
+  std::string name = "fn";
+  std::string arn() const { return "arn:aws:lambda:us-east-1:000000000000:function:" + name; }
+
+  bool exists = false;
+  json latest;
+  bool changed_since_publish = true;
+  std::vector<Version> versions;
+  std::map<std::string, Alias> aliases;
+  std::map<std::string, std::string> tags;
+  int in_progress_polls = 0;  // GetFunctionConfiguration reports InProgress this many more times
+  std::vector<aws::ServiceRequest> log;
+  int revision_counter = 0;
+
+  int count(const std::string& operation) const {
+    int n = 0;
+    for (const auto& r : log) n += r.operation == operation;
+    return n;
+  }
+  int mutating_calls() const {
+    int n = 0;
+    for (const auto& r : log) n += r.method != "GET";
+    return n;
+  }
+
+  // Someone else's changes, bypassing the log.
+  void external_code_update(const std::string& zip) {
+    latest["CodeSha256"] = base64_encode(sha256(zip));
+    touch();
+  }
+  void external_publish(const std::string& description) {
+    touch();
+    publish(description);
+  }
+  void external_alias_move(const std::string& alias, const std::string& version) {
+    aliases[alias].version = version;
+    aliases[alias].revision = next_revision();
+  }
+
+  Result<aws::ServiceResponse> call(const aws::ServiceRequest& r) override {
+    log.push_back(r);
+    const std::string prefix = "/2015-03-31/functions";
+    if (r.operation == "CreateFunction") return create(json::parse(r.body));
+    if (starts_with(r.path, "/2017-03-31/tags/")) return tag_op(r);
+    if (!starts_with(r.path, prefix + "/")) return error(400, "InvalidRequest", "bad path " + r.path);
+    auto rest = r.path.substr(prefix.size() + 1);
+    auto parts = split(rest, '/');
+    auto fname = uri_decode(parts[0]).value_or("");
+    if (fname != name && fname != arn()) return error(404, "ResourceNotFoundException", "Function not found: " + fname);
+    if (!exists) return error(404, "ResourceNotFoundException", "Function not found: " + arn());
+    const std::string sub = parts.size() > 1 ? parts[1] : "";
+    const std::string qualifier = query(r, "Qualifier");
+    if (r.method == "GET" && sub.empty()) {
+      auto c = config_for(qualifier);
+      if (!c) return error(404, "ResourceNotFoundException", "Function not found: " + arn() + ":" + qualifier);
+      return ok(json{{"Configuration", *c}, {"Tags", tags}}.dump());
+    }
+    if (r.method == "GET" && sub == "configuration") {
+      auto c = config_for(qualifier);
+      if (!c) return error(404, "ResourceNotFoundException", "Function not found: " + arn() + ":" + qualifier);
+      if (qualifier.empty() && in_progress_polls > 0) {
+        --in_progress_polls;
+        json copy = *c;
+        copy["LastUpdateStatus"] = "InProgress";
+        return ok(copy.dump());
+      }
+      return ok(c->dump());
+    }
+    if (r.method == "PUT" && sub == "code") {
+      auto body = json::parse(r.body);
+      if (body.contains("RevisionId") && body["RevisionId"] != latest["RevisionId"]) return precondition();
+      auto zip = base64_decode(body.value("ZipFile", "")).value_or("");
+      latest["CodeSha256"] = base64_encode(sha256(zip));
+      latest["CodeSize"] = zip.size();
+      touch();
+      return ok(latest.dump());
+    }
+    if (r.method == "PUT" && sub == "configuration") {
+      auto body = json::parse(r.body);
+      for (const char* k : {"Runtime", "Handler", "Role", "MemorySize", "Timeout", "Description", "Environment"}) {
+        if (body.contains(k)) latest[k] = body[k];
+      }
+      touch();
+      return ok(latest.dump());
+    }
+    if (r.method == "POST" && sub == "versions") {
+      auto body = json::parse(r.body);
+      if (body.contains("CodeSha256") && body["CodeSha256"] != latest["CodeSha256"]) {
+        return error(400, "InvalidParameterValueException",
+                     "CodeSHA256 (" + body["CodeSha256"].get<std::string>() +
+                         ") is different from current CodeSHA256 in $LATEST. Please try again with the CodeSHA256 in $LATEST.");
+      }
+      if (body.contains("RevisionId") && body["RevisionId"] != latest["RevisionId"]) return precondition();
+      if (!changed_since_publish && !versions.empty()) return ok(versions.back().config.dump(), 201);
+      return ok(publish(body.value("Description", "")).dump(), 201);
+    }
+    if (r.method == "GET" && sub == "versions") return list_versions(r);
+    if (sub == "aliases") return alias_op(r, parts.size() > 2 ? parts[2] : "");
+    return error(400, "InvalidRequest", "unsupported " + r.method + " " + r.path);
+  }
+
+ private:
+  static std::string query(const aws::ServiceRequest& r, const std::string& k) {
+    for (const auto& [n, v] : r.query) {
+      if (n == k) return v;
+    }
+    return {};
+  }
+  static aws::ServiceResponse response(std::string body, int status) {
+    aws::ServiceResponse resp;
+    resp.status = status;
+    resp.body = std::move(body);
+    return resp;
+  }
+  static Result<aws::ServiceResponse> ok(std::string body, int status = 200) { return response(std::move(body), status); }
+  static Result<aws::ServiceResponse> error(int status, std::string code, std::string message) {
+    Error e{status == 404   ? ErrorKind::not_found
+            : status == 409 ? ErrorKind::conflict
+            : status == 412 ? ErrorKind::precondition
+                            : ErrorKind::invalid,
+            std::move(message)};
+    e.code = std::move(code);
+    e.http_status = status;
+    return tl::unexpected<Error>(std::move(e));
+  }
+  static Result<aws::ServiceResponse> precondition() {
+    return error(412, "PreconditionFailedException",
+                 "The RevisionId provided does not match the latest RevisionId for the Lambda function or alias.");
+  }
+  std::string next_revision() { return "rev-" + std::to_string(++revision_counter); }
+  void touch() {
+    latest["RevisionId"] = next_revision();
+    latest["LastUpdateStatus"] = "Successful";
+    changed_since_publish = true;
+  }
+  json publish(const std::string& description) {
+    json v = latest;
+    v["Version"] = std::to_string(versions.size() + 1);
+    v["FunctionArn"] = arn() + ":" + v["Version"].get<std::string>();
+    v["Description"] = description;
+    v["RevisionId"] = next_revision();
+    versions.push_back({v});
+    changed_since_publish = false;
+    return v;
+  }
+  std::optional<json> config_for(const std::string& qualifier) {
+    if (qualifier.empty() || qualifier == "$LATEST") return latest;
+    for (const auto& v : versions) {
+      if (v.config["Version"] == qualifier) return v.config;
+    }
+    if (auto a = aliases.find(qualifier); a != aliases.end()) return config_for(a->second.version);
+    return std::nullopt;
+  }
+  Result<aws::ServiceResponse> create(const json& body) {
+    if (exists) return error(409, "ResourceConflictException", "Function already exist: " + name);
+    name = body["FunctionName"];
+    exists = true;
+    auto zip = base64_decode(body["Code"].value("ZipFile", "")).value_or("");
+    latest = json{{"FunctionName", name}, {"FunctionArn", arn()}, {"Version", "$LATEST"},
+                  {"Runtime", body.value("Runtime", "")}, {"Handler", body.value("Handler", "")},
+                  {"Role", body.value("Role", "")}, {"MemorySize", body.value("MemorySize", 128)},
+                  {"Timeout", body.value("Timeout", 3)}, {"Description", body.value("Description", "")},
+                  {"CodeSha256", base64_encode(sha256(zip))}, {"CodeSize", zip.size()}, {"State", "Active"}};
+    if (body.contains("Environment")) latest["Environment"] = body["Environment"];
+    touch();
+    json created = latest;
+    created["State"] = "Pending";
+    return ok(created.dump(), 201);
+  }
+  Result<aws::ServiceResponse> list_versions(const aws::ServiceRequest& r) {
+    std::vector<json> all;
+    json l = latest;
+    l["FunctionArn"] = arn() + ":$LATEST";
+    all.push_back(l);
+    for (const auto& v : versions) all.push_back(v.config);
+    size_t start = 0;
+    if (auto m = query(r, "Marker"); !m.empty()) start = std::stoul(m);
+    json page = json::array();
+    for (size_t i = start; i < std::min(all.size(), start + 50); ++i) page.push_back(all[i]);
+    json body{{"Versions", page}};
+    if (start + 50 < all.size()) body["NextMarker"] = std::to_string(start + 50);
+    return ok(body.dump());
+  }
+  json alias_json(const std::string& n, const Alias& a) {
+    return json{{"Name", n}, {"AliasArn", arn() + ":" + n}, {"FunctionVersion", a.version},
+                {"Description", a.description}, {"RevisionId", a.revision}};
+  }
+  Result<aws::ServiceResponse> alias_op(const aws::ServiceRequest& r, const std::string& alias) {
+    if (r.method == "GET" && alias.empty()) {
+      json list = json::array();
+      for (const auto& [n, a] : aliases) list.push_back(alias_json(n, a));
+      return ok(json{{"Aliases", list}}.dump());
+    }
+    if (r.method == "POST") {
+      auto body = json::parse(r.body);
+      std::string n = body["Name"];
+      if (aliases.count(n)) return error(409, "ResourceConflictException", "Alias already exists: " + n);
+      aliases[n] = Alias{body["FunctionVersion"], body.value("Description", ""), next_revision()};
+      return ok(alias_json(n, aliases[n]).dump(), 201);
+    }
+    auto it = aliases.find(alias);
+    if (it == aliases.end()) return error(404, "ResourceNotFoundException", "Alias not found: " + alias);
+    if (r.method == "GET") return ok(alias_json(alias, it->second).dump());
+    if (r.method == "PUT") {
+      auto body = json::parse(r.body);
+      if (body.contains("RevisionId") && body["RevisionId"] != it->second.revision) return precondition();
+      if (body.contains("FunctionVersion")) it->second.version = body["FunctionVersion"];
+      if (body.contains("Description")) it->second.description = body["Description"];
+      it->second.revision = next_revision();
+      return ok(alias_json(alias, it->second).dump());
+    }
+    aliases.erase(it);
+    return ok("", 204);
+  }
+  Result<aws::ServiceResponse> tag_op(const aws::ServiceRequest& r) {
+    auto resource = uri_decode(r.path.substr(std::string("/2017-03-31/tags/").size())).value_or("");
+    if (resource != arn()) return error(404, "ResourceNotFoundException", "no such resource " + resource);
+    if (r.method == "GET") return ok(json{{"Tags", tags}}.dump());
+    if (r.method == "POST") {
+      const json body = json::parse(r.body);
+      for (auto& [k, v] : body["Tags"].items()) tags[k] = v.get<std::string>();
+      return ok("", 204);
+    }
+    return error(400, "InvalidRequest", "unsupported tag op");
+  }
+};
+
+}  // namespace lcd::test
