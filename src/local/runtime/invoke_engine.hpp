@@ -5,6 +5,9 @@
 //
 // Logs: every invoke's framed output (START/END/REPORT) is appended to
 // <state_dir>/logs/<function_name>.log, which `lambda-cd logs` reads.
+//
+// Runtimes: nodejs* (any version; run on the machine's node through a bootstrap embedded in the
+// binary) and provided / provided.al2 / provided.al2023 (the package's `bootstrap` executable).
 
 #include <chrono>
 #include <cstdint>
@@ -12,6 +15,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "util/result.hpp"
 
@@ -46,6 +50,22 @@ struct InvokeResult {
   std::string payload;         // the function's result, or the error JSON
   std::string function_error;  // "" on success, else "Unhandled"
   std::string log_tail;        // the last 4 KB of this invoke's framed log (not base64)
+  std::string executed_version;  // = function.version
+  bool cold_start = false;       // a new environment was started for this invoke
+  double duration_ms = 0;        // as in the REPORT line
+  int environment_pid = 0;       // process (group) that ran it; for tests and diagnostics
+};
+
+// Reason of the throttle error (Error::code "TooManyRequestsException", http_status 429) for the
+// wire body {"Reason": ..., "Type": "User", "message": ...}.
+inline constexpr const char* k_concurrency_limit_reason = "ConcurrentInvocationLimitExceeded";
+
+// Given to every environment as AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN
+// (Lambda's execution-role credentials). Never the caller's own credentials.
+struct Credentials {
+  std::string access_key_id = "ASIALAMBDACDLOCAL000";
+  std::string secret_access_key = "lambda-cd-local-dummy-secret-access-key";
+  std::string session_token = "lambda-cd-local-dummy-session-token";
 };
 
 struct EngineOptions {
@@ -53,6 +73,13 @@ struct EngineOptions {
   int max_environments = 10;                 // beyond: ErrorKind::throttled (429, ConcurrentInvocationLimitExceeded)
   std::chrono::milliseconds idle_timeout{std::chrono::minutes(5)};  // warm environments reaped after this
   std::string node_binary = "node";
+  std::chrono::milliseconds init_timeout{std::chrono::seconds(10)};  // start to first /next
+  std::chrono::milliseconds async_retry_delay{std::chrono::seconds(1)};  // between Event attempts
+  int async_workers = 2;                     // Event invocations run concurrently on this many threads
+  Credentials credentials;
+  // Added to every environment below the function's own variables, e.g. AWS_ENDPOINT_URL pointing
+  // at the local endpoint.
+  std::map<std::string, std::string> extra_environment;
 };
 
 class InvokeEngine {
@@ -67,13 +94,21 @@ class InvokeEngine {
   // invoke could not be attempted (throttled, bad runtime, unreadable package).
   Result<InvokeResult> invoke(const InvokeRequest& request);
 
-  // Event: queued and run in the background; retried up to twice more on function error.
-  void invoke_async(InvokeRequest request);
+  // Event: queued and run in the background; retried up to twice more on function error (same
+  // request id, async_retry_delay apart); throttled attempts are retried without counting.
+  // Returns the request id (request.request_id if set).
+  std::string invoke_async(InvokeRequest request);
 
-  // Stops idle environments of `function_name` (all versions); called when a function is deleted.
+  // Stops idle environments of `function_name` (all versions); busy ones stop when their invoke
+  // ends. Called when a function is deleted.
   void forget_function(const std::string& function_name);
 
+  // Stops every environment and the async queue (queued events are dropped); in-flight invoke()
+  // calls return promptly with a function error. Idempotent; later invokes fail.
   void shutdown();
+
+  // Process ids of live environments (each leads its own process group).
+  std::vector<int> environment_pids() const;
 
  private:
   class Impl;

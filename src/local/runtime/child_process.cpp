@@ -1,0 +1,129 @@
+#include "local/runtime/child_process.hpp"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+namespace lcd::local::runtime {
+namespace {
+
+[[noreturn]] void child_fail(const char* what) {
+  // Only async-signal-safe calls between fork and exec.
+  const char* reason = strerror(errno);
+  (void)!::write(2, "lambda-cd: cannot start the runtime: ", 37);
+  (void)!::write(2, what, strlen(what));
+  (void)!::write(2, ": ", 2);
+  (void)!::write(2, reason, strlen(reason));
+  (void)!::write(2, "\n", 1);
+  _exit(127);
+}
+
+uint64_t read_vm_hwm_kib(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("VmHWM:", 0) == 0) return std::strtoull(line.c_str() + 6, nullptr, 10);
+  }
+  return 0;
+}
+
+void collect_descendants(pid_t pid, std::vector<pid_t>& out, int depth) {
+  if (depth > 16) return;
+  std::ifstream in("/proc/" + std::to_string(pid) + "/task/" + std::to_string(pid) + "/children");
+  pid_t child = 0;
+  while (in >> child) {
+    out.push_back(child);
+    collect_descendants(child, out, depth + 1);
+  }
+}
+
+}  // namespace
+
+Result<ChildHandles> spawn_child(const ChildSpec& spec) {
+  std::vector<std::string> env_strings;
+  for (const auto& [k, v] : spec.env) env_strings.push_back(k + "=" + v);
+  std::vector<char*> envp;
+  for (auto& s : env_strings) envp.push_back(s.data());
+  envp.push_back(nullptr);
+  std::vector<std::string> argv_copy = spec.argv;
+  std::vector<char*> argv;
+  for (auto& s : argv_copy) argv.push_back(s.data());
+  argv.push_back(nullptr);
+  std::string exe = spec.executable.string();
+  std::string cwd = spec.cwd.string();
+
+  int out[2];
+  if (::pipe2(out, O_CLOEXEC) != 0) return fail(ErrorKind::io, std::string("pipe: ") + std::strerror(errno));
+  pid_t parent = ::getpid();
+  pid_t pid = ::fork();
+  if (pid < 0) {
+    int err = errno;
+    ::close(out[0]);
+    ::close(out[1]);
+    return fail(ErrorKind::io, std::string("fork: ") + std::strerror(err));
+  }
+  if (pid == 0) {
+    ::setpgid(0, 0);
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (::getppid() != parent) _exit(127);
+    struct sigaction dfl {};
+    dfl.sa_handler = SIG_DFL;
+    for (int sig : {SIGPIPE, SIGINT, SIGTERM, SIGHUP, SIGCHLD}) ::sigaction(sig, &dfl, nullptr);
+    sigset_t none;
+    sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    int devnull = ::open("/dev/null", O_RDONLY);
+    if (devnull < 0 || ::dup2(devnull, 0) < 0) child_fail("stdin");
+    if (::dup2(out[1], 1) < 0 || ::dup2(out[1], 2) < 0) child_fail("stdout");
+    ::syscall(SYS_close_range, 3u, ~0u, 0u);
+    if (::chdir(cwd.c_str()) != 0) child_fail("chdir");
+    ::execve(exe.c_str(), argv.data(), envp.data());
+    child_fail(exe.c_str());
+  }
+  ::close(out[1]);
+  // Also set from the parent so kill_group cannot race the child's own setpgid.
+  ::setpgid(pid, pid);
+  int flags = ::fcntl(out[0], F_GETFL);
+  ::fcntl(out[0], F_SETFL, flags | O_NONBLOCK);
+  int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
+  if (pidfd < 0) {
+    int err = errno;
+    kill_group(pid);
+    ::waitpid(pid, nullptr, 0);
+    ::close(out[0]);
+    return fail(ErrorKind::io, std::string("pidfd_open: ") + std::strerror(err));
+  }
+  return ChildHandles{pid, out[0], pidfd};
+}
+
+void kill_group(pid_t pgid) {
+  if (pgid > 0) ::kill(-pgid, SIGKILL);
+}
+
+uint64_t peak_rss_kib(pid_t pid) {
+  std::vector<pid_t> pids{pid};
+  collect_descendants(pid, pids, 0);
+  uint64_t total = 0;
+  for (pid_t p : pids) total += read_vm_hwm_kib(p);
+  return total;
+}
+
+std::string describe_wait_status(int status) {
+  if (WIFEXITED(status)) return "exit status " + std::to_string(WEXITSTATUS(status));
+  if (WIFSIGNALED(status)) {
+    int sig = WTERMSIG(status);
+    const char* name = sig == SIGKILL ? "killed" : sig == SIGSEGV ? "segmentation fault" : sig == SIGABRT ? "aborted" : nullptr;
+    return name ? std::string("signal: ") + name : "signal: " + std::to_string(sig);
+  }
+  return "unknown status";
+}
+
+}  // namespace lcd::local::runtime

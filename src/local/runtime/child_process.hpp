@@ -1,0 +1,43 @@
+#pragma once
+// An execution environment's process: spawned in its own process group, stdout and stderr merged
+// into one non-blocking pipe, and a pidfd that becomes readable when it exits.
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "util/result.hpp"
+
+namespace lcd::local::runtime {
+
+struct ChildSpec {
+  std::filesystem::path executable;  // absolute
+  std::vector<std::string> argv;     // argv[0] included
+  std::filesystem::path cwd;
+  std::map<std::string, std::string> env;  // the complete environment (nothing inherited)
+};
+
+struct ChildHandles {
+  pid_t pid = -1;        // also the process group id
+  int output_fd = -1;    // read end, O_NONBLOCK | O_CLOEXEC
+  int pidfd = -1;        // readable once the leader exits
+};
+
+// The child gets SIGKILL when the *calling thread* exits (PR_SET_PDEATHSIG), so call it from the
+// thread that watches the child for its whole life. No descriptors other than 0-2 are inherited.
+Result<ChildHandles> spawn_child(const ChildSpec& spec);
+
+// SIGKILL to the whole process group; harmless if it is already gone.
+void kill_group(pid_t pgid);
+
+// Peak resident set (VmHWM) of `pid` and its live descendants, in KiB; 0 if unreadable.
+uint64_t peak_rss_kib(pid_t pid);
+
+// "exit status 1" / "signal: killed", as Lambda words Runtime.ExitError.
+std::string describe_wait_status(int status);
+
+}  // namespace lcd::local::runtime

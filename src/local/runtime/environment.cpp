@@ -1,0 +1,293 @@
+#include "local/runtime/environment.hpp"
+
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "util/clock.hpp"
+
+namespace lcd::local::runtime {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using Status = InvocationOutcome::Status;
+
+// Output kept in memory per invocation; the rest is counted and reported as dropped.
+constexpr size_t k_output_cap = 8u * 1024 * 1024;
+
+const ApiReply k_invalid_request_id{400, R"({"errorMessage":"Invalid request ID","errorType":"InvalidRequestID"})"};
+
+std::chrono::microseconds since(Clock::time_point t) {
+  return std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - t);
+}
+
+}  // namespace
+
+Result<std::shared_ptr<Environment>> Environment::start(ChildSpec spec) {
+  std::shared_ptr<Environment> env(new Environment());
+  env->m_wake_fd = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  if (env->m_wake_fd < 0) return fail(ErrorKind::io, "eventfd failed");
+  auto server = RuntimeApiServer::start(*env);
+  if (!server) return fail(server.error());
+  env->m_server = std::move(*server);
+  spec.env["AWS_LAMBDA_RUNTIME_API"] = "127.0.0.1:" + std::to_string(env->m_server->port());
+  env->m_started_at = Clock::now();
+
+  std::promise<Result<ChildHandles>> started;
+  auto future = started.get_future();
+  // The watcher thread spawns the child so PR_SET_PDEATHSIG ties the child to it.
+  env->m_watcher = std::thread(&Environment::watch, env.get(), std::move(spec), &started);
+  auto handles = future.get();
+  if (!handles) {
+    env->m_watcher.join();
+    return fail(handles.error());
+  }
+  env->m_handles = *handles;
+  return env;
+}
+
+Environment::~Environment() {
+  terminate();
+  if (m_watcher.joinable()) m_watcher.join();
+  m_server.reset();
+  if (m_wake_fd >= 0) ::close(m_wake_fd);
+  if (m_handles.output_fd >= 0) ::close(m_handles.output_fd);
+}
+
+void Environment::watch(ChildSpec spec, std::promise<Result<ChildHandles>>* started) {
+  auto spawned = spawn_child(spec);
+  started->set_value(spawned);
+  if (!spawned) return;
+  const ChildHandles h = *spawned;
+  bool output_open = true;
+  for (;;) {
+    pollfd fds[3] = {{h.pidfd, POLLIN, 0}, {m_wake_fd, POLLIN, 0}, {h.output_fd, POLLIN, 0}};
+    int n = ::poll(fds, output_open ? 3 : 2, -1);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      break;
+    }
+    if (output_open && fds[2].revents) output_open = !drain_fd(h.output_fd);
+    if (fds[1].revents) {
+      uint64_t v;
+      (void)!::read(m_wake_fd, &v, sizeof v);
+      kill_group(h.pid);
+    }
+    if (fds[0].revents) break;
+  }
+  // The leader is a zombie until reaped, so its process group id cannot have been reused yet.
+  kill_group(h.pid);
+  int status = 0;
+  rusage usage{};
+  while (::wait4(h.pid, &status, 0, &usage) < 0 && errno == EINTR) {
+  }
+  drain_fd(h.output_fd);
+  ::close(h.pidfd);  // output_fd stays open until the destructor: invoke() may still drain it
+  {
+    std::lock_guard lock(m_mutex);
+    m_exited = true;
+    m_wait_status = status;
+    m_exit_maxrss_kib = static_cast<uint64_t>(usage.ru_maxrss);
+  }
+  m_next_cv.notify_all();
+  m_answer_cv.notify_all();
+}
+
+bool Environment::drain_fd(int fd) {
+  std::lock_guard out_lock(m_output_mutex);
+  char buf[65536];
+  for (;;) {
+    ssize_t r = ::read(fd, buf, sizeof buf);
+    if (r == 0) return true;
+    if (r < 0) return errno != EAGAIN && errno != EINTR;
+    if (m_output.size() < k_output_cap) m_output.append(buf, static_cast<size_t>(r));
+    else m_output_dropped += static_cast<size_t>(r);
+  }
+}
+
+void Environment::drain_output() {
+  if (m_handles.output_fd >= 0) drain_fd(m_handles.output_fd);
+}
+
+std::string Environment::take_output() {
+  std::lock_guard out_lock(m_output_mutex);
+  std::string out = std::move(m_output);
+  m_output.clear();
+  if (m_output_dropped) {
+    out += "[lambda-cd: " + std::to_string(m_output_dropped) + " bytes of output dropped]\n";
+    m_output_dropped = 0;
+  }
+  return out;
+}
+
+void Environment::terminate() {
+  {
+    std::lock_guard lock(m_mutex);
+    if (m_stopping) return;
+    m_stopping = true;
+  }
+  m_next_cv.notify_all();
+  m_answer_cv.notify_all();
+  if (m_wake_fd >= 0) {
+    uint64_t one = 1;
+    (void)!::write(m_wake_fd, &one, sizeof one);
+  }
+}
+
+bool Environment::alive() const {
+  std::lock_guard lock(m_mutex);
+  return !m_exited && !m_stopping && !m_init_error;
+}
+
+int Environment::api_port() const { return m_server ? m_server->port() : -1; }
+
+bool Environment::answer_pending_locked(const std::string& request_id) const {
+  return m_delivered && !m_answer && request_id == m_current_id;
+}
+
+std::optional<NextEvent> Environment::next_event() {
+  std::unique_lock lock(m_mutex);
+  if (!m_init_duration) m_init_duration = since(m_started_at);
+  m_next_cv.wait(lock, [&] { return m_pending || m_stopping || m_exited; });
+  if (!m_pending) return std::nullopt;
+  NextEvent event = std::move(*m_pending);
+  m_pending.reset();
+  m_delivered = true;
+  m_delivered_at = Clock::now();
+  event.deadline_ms = to_epoch_ms(std::chrono::system_clock::now()) + m_timeout.count();
+  return event;
+}
+
+ApiReply Environment::post_response(const std::string& request_id, std::string body) {
+  ApiReply reply;
+  {
+    std::lock_guard lock(m_mutex);
+    if (!answer_pending_locked(request_id)) return k_invalid_request_id;
+    InvocationOutcome answer;
+    answer.duration = since(m_delivered_at);
+    if (body.size() > m_max_response_bytes) {
+      answer.status = Status::response_too_large;
+      reply = {413, R"({"errorMessage":"Exceeded maximum allowed payload size (6291556 bytes).","errorType":"RequestEntityTooLarge"})"};
+    } else {
+      answer.status = Status::ok;
+      answer.payload = std::move(body);
+    }
+    m_answer = std::move(answer);
+  }
+  m_answer_cv.notify_all();
+  return reply;
+}
+
+ApiReply Environment::post_error(const std::string& request_id, const std::string& error_type, std::string body) {
+  {
+    std::lock_guard lock(m_mutex);
+    if (!answer_pending_locked(request_id)) return k_invalid_request_id;
+    InvocationOutcome answer;
+    answer.duration = since(m_delivered_at);
+    answer.status = Status::function_error;
+    answer.error_type = error_type;
+    answer.payload = std::move(body);
+    m_answer = std::move(answer);
+  }
+  m_answer_cv.notify_all();
+  return {};
+}
+
+ApiReply Environment::post_init_error(const std::string& error_type, std::string body) {
+  {
+    std::lock_guard lock(m_mutex);
+    if (m_init_error) return {403, R"({"errorMessage":"init error already reported","errorType":"InvalidStateTransition"})"};
+    InvocationOutcome answer;
+    answer.status = Status::init_failed;
+    answer.error_type = error_type;
+    answer.payload = std::move(body);
+    m_init_error = std::move(answer);
+  }
+  m_answer_cv.notify_all();
+  return {};
+}
+
+InvocationOutcome Environment::invoke(const InvocationSpec& spec) {
+  drain_output();
+  std::string pre_output = take_output();
+  const auto submitted = Clock::now();
+
+  std::unique_lock lock(m_mutex);
+  std::optional<InvocationOutcome> result;
+  if (!m_init_error && !m_exited && !m_stopping) {
+    m_answer.reset();
+    m_current_id = spec.request_id;
+    m_delivered = false;
+    m_timeout = spec.timeout;
+    m_max_response_bytes = spec.max_response_bytes;
+    m_pending = NextEvent{spec.request_id, 0, spec.invoked_arn, spec.trace_id, spec.client_context, spec.payload};
+    m_next_cv.notify_all();
+    const auto init_deadline = submitted + spec.init_timeout;
+    for (;;) {
+      if (m_answer || m_init_error || m_exited || m_stopping) break;
+      // Until delivery the event may wait for init (capped by init_timeout); waking at
+      // submitted + timeout is never late because delivery happens after submission.
+      auto deadline = m_delivered ? m_delivered_at + spec.timeout : std::min(init_deadline, submitted + spec.timeout);
+      if (!m_delivered && Clock::now() >= init_deadline) deadline = init_deadline;
+      if (m_answer_cv.wait_until(lock, deadline) == std::cv_status::timeout) {
+        if (m_answer || m_init_error || m_exited || m_stopping) break;
+        auto now = Clock::now();
+        bool expired = m_delivered ? now >= m_delivered_at + spec.timeout : now >= init_deadline;
+        if (expired) {
+          InvocationOutcome timed_out;
+          timed_out.status = Status::timed_out;
+          timed_out.duration = since(m_delivered ? m_delivered_at : submitted);
+          result = std::move(timed_out);
+          break;
+        }
+      }
+    }
+    m_pending.reset();
+  }
+  if (!result) {
+    if (m_answer) {
+      result = std::move(m_answer);
+      m_answer.reset();
+      result->reusable = true;
+    } else if (m_init_error) {
+      result = *m_init_error;
+      result->duration = since(submitted);
+    } else {
+      InvocationOutcome exited;
+      exited.status = Status::exited;
+      exited.duration = since(m_delivered ? m_delivered_at : submitted);
+      result = std::move(exited);
+    }
+  }
+  result->delivered = m_delivered || result->status == Status::ok || result->status == Status::function_error ||
+                      result->status == Status::response_too_large;
+  m_current_id.clear();
+  m_delivered = false;
+  if (!m_init_reported && m_init_duration) {
+    result->init_duration = m_init_duration;
+    m_init_reported = true;
+  }
+  lock.unlock();
+
+  if (!result->reusable) {
+    terminate();
+    // Wait for the watcher to reap the process so its last output is in the log.
+    lock.lock();
+    m_answer_cv.wait_for(lock, std::chrono::seconds(2), [&] { return m_exited; });
+    if (result->status == Status::exited && m_exited) result->exit_reason = describe_wait_status(m_wait_status);
+    result->max_memory_kib = m_exit_maxrss_kib;
+    lock.unlock();
+  } else {
+    result->max_memory_kib = peak_rss_kib(m_handles.pid);
+  }
+  drain_output();
+  result->pre_output = std::move(pre_output);
+  result->output = take_output();
+  return std::move(*result);
+}
+
+}  // namespace lcd::local::runtime

@@ -1,0 +1,492 @@
+#include "local/runtime/invoke_engine.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <condition_variable>
+#include <cstdlib>
+#include <deque>
+#include <list>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "local/runtime/bootstrap_js.hpp"
+#include "local/runtime/environment.hpp"
+#include "local/runtime/environment_setup.hpp"
+#include "local/runtime/invoke_report.hpp"
+#include "util/crypto.hpp"
+#include "util/encoding.hpp"
+#include "util/file_io.hpp"
+#include "util/subprocess.hpp"
+
+namespace lcd::local::runtime {
+namespace {
+
+using SteadyClock = std::chrono::steady_clock;
+
+constexpr size_t k_max_response_bytes = 6291456;
+constexpr int k_async_max_attempts = 3;
+constexpr int k_async_max_throttle_retries = 600;
+
+Error throttle_error(int limit) {
+  Error e;
+  e.kind = ErrorKind::throttled;
+  e.code = "TooManyRequestsException";
+  e.http_status = 429;
+  e.message = std::string("Rate Exceeded. (") + k_concurrency_limit_reason + ": all " + std::to_string(limit) +
+              " execution environments are busy)";
+  return e;
+}
+
+void append_file(const std::filesystem::path& path, std::string_view text) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) return;
+  while (!text.empty()) {
+    ssize_t n = ::write(fd, text.data(), text.size());
+    if (n <= 0) break;
+    text.remove_prefix(static_cast<size_t>(n));
+  }
+  ::close(fd);
+}
+
+}  // namespace
+
+class InvokeEngine::Impl {
+ public:
+  explicit Impl(EngineOptions options) : m_options(std::move(options)) {
+    m_code_root = m_options.state_dir / "code";
+    m_log_root = m_options.state_dir / "logs";
+    m_setup.runtime_dir = m_options.state_dir / "runtime";
+    (void)ensure_directory(m_code_root);
+    (void)ensure_directory(m_log_root);
+    (void)ensure_directory(m_setup.runtime_dir);
+    const char* path = std::getenv("PATH");
+    m_setup.path_env = path && *path ? path : "/usr/local/bin:/usr/bin:/bin";
+    m_setup.credentials = m_options.credentials;
+    m_setup.extra_environment = m_options.extra_environment;
+    if (auto node = find_executable(m_options.node_binary)) {
+      m_setup.node_binary = std::filesystem::absolute(*node);
+    } else {
+      m_node_problem = "Node.js (" + m_options.node_binary + ") was not found on PATH; nodejs functions cannot run";
+    }
+    // Content-addressed name: an engine from another build never runs this build's client.
+    std::string_view js = bootstrap_js();
+    m_setup.bootstrap_js = m_setup.runtime_dir / ("bootstrap-" + hex_encode(sha256(js)).substr(0, 16) + ".cjs");
+    std::error_code ec;
+    if (!std::filesystem::exists(m_setup.bootstrap_js, ec)) {
+      if (auto written = write_file_atomic(m_setup.bootstrap_js, js); !written) {
+        m_node_problem = "cannot write the Node.js runtime client: " + written.error().message;
+      }
+    }
+    m_reaper = std::thread([this] { reap_loop(); });
+    for (int i = 0; i < std::max(1, m_options.async_workers); ++i) m_async_threads.emplace_back([this] { async_loop(); });
+  }
+
+  ~Impl() { shutdown(); }
+
+  Result<InvokeResult> invoke(const InvokeRequest& request);
+  std::string invoke_async(InvokeRequest request);
+  void forget_function(const std::string& function_name);
+  void shutdown();
+  std::vector<int> environment_pids() const;
+
+ private:
+  struct Slot {
+    std::string key;
+    std::string function_name;
+    std::shared_ptr<Environment> env;  // null while starting
+    bool busy = true;
+    bool retire = false;
+    SteadyClock::time_point last_used;
+  };
+  struct AsyncItem {
+    InvokeRequest request;
+    int attempts = 0;
+    int throttles = 0;
+    SteadyClock::time_point not_before;
+  };
+
+  Result<std::shared_ptr<Slot>> acquire(const std::string& key, const std::string& function_name, bool& cold);
+  void release(const std::shared_ptr<Slot>& slot, bool reusable);
+  void retire(std::vector<std::pair<std::string, std::shared_ptr<Environment>>> victims);
+  void append_log(const std::string& function_name, std::string_view text);
+  Result<void> start_environment(const InvokeRequest& request, Slot& slot);
+  void reap_loop();
+  void async_loop();
+  InvokeResult local_failure(const InvokeRequest& request, const std::string& request_id, const std::string& type,
+                             const std::string& message, std::string prefix);
+
+  EngineOptions m_options;
+  std::filesystem::path m_code_root;
+  std::filesystem::path m_log_root;
+  SetupContext m_setup;
+  std::string m_node_problem;
+
+  mutable std::mutex m_mutex;
+  std::condition_variable m_cv;
+  std::list<std::shared_ptr<Slot>> m_slots;
+  int m_in_flight = 0;
+  bool m_stopped = false;
+  std::set<std::string> m_noticed;  // function + runtime already given the retired-runtime notice
+
+  std::deque<AsyncItem> m_queue;
+  std::condition_variable m_queue_cv;
+
+  std::mutex m_log_mutex;
+  std::thread m_reaper;
+  std::vector<std::thread> m_async_threads;
+};
+
+Result<std::shared_ptr<InvokeEngine::Impl::Slot>> InvokeEngine::Impl::acquire(const std::string& key,
+                                                                             const std::string& function_name,
+                                                                             bool& cold) {
+  std::vector<std::pair<std::string, std::shared_ptr<Environment>>> victims;
+  std::shared_ptr<Slot> chosen;
+  {
+    std::lock_guard lock(m_mutex);
+    if (m_stopped) return fail(ErrorKind::server, "the execution engine is stopping");
+    for (auto& slot : m_slots) {
+      if (slot->busy || slot->retire || slot->key != key || !slot->env || !slot->env->alive()) continue;
+      if (!chosen || slot->last_used > chosen->last_used) chosen = slot;  // most recent: the rest can idle out
+    }
+    if (chosen) {
+      chosen->busy = true;
+      cold = false;
+      return chosen;
+    }
+    if (static_cast<int>(m_slots.size()) >= m_options.max_environments) {
+      // At the limit: make room by stopping the longest-idle environment of any function.
+      auto oldest = m_slots.end();
+      for (auto it = m_slots.begin(); it != m_slots.end(); ++it) {
+        if ((*it)->busy) continue;
+        if (oldest == m_slots.end() || (*it)->last_used < (*oldest)->last_used) oldest = it;
+      }
+      if (oldest == m_slots.end()) return fail(throttle_error(m_options.max_environments));
+      victims.emplace_back((*oldest)->function_name, (*oldest)->env);
+      m_slots.erase(oldest);
+    }
+    chosen = std::make_shared<Slot>();
+    chosen->key = key;
+    chosen->function_name = function_name;
+    m_slots.push_back(chosen);
+    cold = true;
+  }
+  retire(std::move(victims));
+  return chosen;
+}
+
+void InvokeEngine::Impl::release(const std::shared_ptr<Slot>& slot, bool reusable) {
+  std::vector<std::pair<std::string, std::shared_ptr<Environment>>> victims;
+  {
+    std::lock_guard lock(m_mutex);
+    if (!reusable || slot->retire || m_stopped || !slot->env) {
+      m_slots.remove(slot);
+      if (slot->env) victims.emplace_back(slot->function_name, slot->env);
+    } else {
+      slot->busy = false;
+      slot->last_used = SteadyClock::now();
+    }
+  }
+  retire(std::move(victims));
+}
+
+void InvokeEngine::Impl::retire(std::vector<std::pair<std::string, std::shared_ptr<Environment>>> victims) {
+  for (auto& [name, env] : victims) {
+    if (!env) continue;
+    env->terminate();
+  }
+  for (auto& [name, env] : victims) {
+    if (!env) continue;
+    std::string leftover = env->take_output();
+    if (!leftover.empty()) append_log(name, leftover);
+    env.reset();  // the last owner joins the watcher and the listener
+  }
+}
+
+void InvokeEngine::Impl::append_log(const std::string& function_name, std::string_view text) {
+  std::lock_guard lock(m_log_mutex);
+  append_file(m_log_root / (function_name + ".log"), text);
+}
+
+InvokeResult InvokeEngine::Impl::local_failure(const InvokeRequest& request, const std::string& request_id,
+                                               const std::string& type, const std::string& message, std::string prefix) {
+  InvocationOutcome outcome;
+  outcome.status = InvocationOutcome::Status::init_failed;
+  outcome.error_type = type;
+  outcome.payload = "RequestId: " + request_id + " Error: " + message;  // not JSON: built from the type
+  outcome.pre_output = std::move(prefix);
+  outcome.output = outcome.payload + "\n" + type + "\n";
+  ReportInput in{request_id, request.function.version, request.function.memory_mb, request.function.timeout_s,
+                 std::chrono::system_clock::now()};
+  InvokeReport report = build_report(in, outcome);
+  append_log(request.function.function_name, report.log);
+  InvokeResult result;
+  result.request_id = request_id;
+  result.payload = report.payload;
+  result.function_error = report.function_error;
+  result.log_tail = log_tail(report.log);
+  result.executed_version = request.function.version;
+  return result;
+}
+
+Result<void> InvokeEngine::Impl::start_environment(const InvokeRequest& request, Slot& slot) {
+  const FunctionSnapshot& f = request.function;
+  auto code_dir = ensure_code_dir(m_code_root, f);
+  if (!code_dir) return fail(code_dir.error());
+  auto spec = make_child_spec(f, *code_dir, m_setup);
+  if (!spec) return fail(spec.error());
+  auto env = Environment::start(std::move(*spec));
+  if (!env) return fail(env.error());
+  {
+    std::lock_guard lock(m_mutex);
+    slot.env = *env;
+    if (!m_stopped) return {};
+  }
+  return fail(ErrorKind::server, "the execution engine is stopping");
+}
+
+Result<InvokeResult> InvokeEngine::Impl::invoke(const InvokeRequest& request) {
+  const FunctionSnapshot& f = request.function;
+  RuntimeFamily family = runtime_family(f.runtime);
+  if (family == RuntimeFamily::unsupported) {
+    Error e{ErrorKind::invalid, "lambda-cd local cannot run runtime '" + f.runtime +
+                                    "': only nodejs* and provided, provided.al2, provided.al2023 are supported"};
+    e.code = "InvalidRuntimeException";
+    e.http_status = 502;
+    return fail(e);
+  }
+  if (family == RuntimeFamily::nodejs && !m_node_problem.empty()) return fail(ErrorKind::io, m_node_problem);
+
+  {
+    std::lock_guard lock(m_mutex);
+    if (m_stopped) return fail(ErrorKind::server, "the execution engine is stopping");
+    ++m_in_flight;
+  }
+  struct InFlight {
+    Impl* self;
+    ~InFlight() {
+      std::lock_guard lock(self->m_mutex);
+      --self->m_in_flight;
+      self->m_cv.notify_all();
+    }
+  } in_flight{this};
+
+  const std::string request_id = request.request_id.empty() ? random_uuid() : request.request_id;
+  std::string prefix;
+  if (std::string notice = retired_runtime_notice(f.runtime); !notice.empty()) {
+    std::lock_guard lock(m_mutex);
+    if (m_noticed.insert(f.function_name + "\n" + f.runtime).second) prefix = notice;
+  }
+
+  InvocationSpec spec;
+  spec.request_id = request_id;
+  spec.payload = request.payload;
+  spec.invoked_arn = request.invoked_arn.empty() ? f.function_arn : request.invoked_arn;
+  spec.client_context = request.client_context_json;
+  spec.trace_id = make_trace_id(std::chrono::system_clock::now());
+  spec.timeout = std::chrono::milliseconds(static_cast<int64_t>(std::max(1, f.timeout_s)) * 1000);
+  spec.init_timeout = m_options.init_timeout;
+  spec.max_response_bytes = k_max_response_bytes;
+
+  const std::string key = environment_key(f);
+  bool cold = false;
+  std::shared_ptr<Slot> slot;
+  InvocationOutcome outcome;
+  for (int attempt = 0;; ++attempt) {
+    auto acquired = acquire(key, f.function_name, cold);
+    if (!acquired) return fail(acquired.error());
+    slot = *acquired;
+    if (cold) {
+      if (auto started = start_environment(request, *slot); !started) {
+        release(slot, false);
+        if (started.error().kind == ErrorKind::not_found) {
+          return local_failure(request, request_id, "Runtime.InvalidEntrypoint", started.error().message, prefix);
+        }
+        return fail(started.error());
+      }
+    }
+    outcome = slot->env->invoke(spec);
+    // A warm environment that died between invocations (say, exiting right after reporting an
+    // unhandled rejection) never saw this event: run it on a fresh one instead.
+    bool undelivered = outcome.status == InvocationOutcome::Status::exited && !outcome.delivered;
+    if (!undelivered || cold || attempt >= 2) break;
+    std::string leftover = outcome.pre_output + outcome.output;
+    if (!leftover.empty()) append_log(f.function_name, leftover);
+    release(slot, false);
+  }
+
+  const int pid = slot->env->pid();
+
+  ReportInput in{request_id, f.version, f.memory_mb, f.timeout_s, std::chrono::system_clock::now()};
+  InvokeReport report = build_report(in, outcome);
+  if (!prefix.empty()) report.log = prefix + report.log;
+  append_log(f.function_name, report.log);
+  release(slot, outcome.reusable);
+
+  InvokeResult result;
+  result.request_id = request_id;
+  result.payload = std::move(report.payload);
+  result.function_error = std::move(report.function_error);
+  result.log_tail = log_tail(report.log);
+  result.executed_version = f.version;
+  result.cold_start = cold;
+  result.duration_ms = static_cast<double>(outcome.duration.count()) / 1000.0;
+  result.environment_pid = pid;
+  return result;
+}
+
+std::string InvokeEngine::Impl::invoke_async(InvokeRequest request) {
+  if (request.request_id.empty()) request.request_id = random_uuid();
+  std::string id = request.request_id;
+  request.client_context_json.clear();  // Lambda passes ClientContext to synchronous invokes only
+  {
+    std::lock_guard lock(m_mutex);
+    if (m_stopped) return id;
+    m_queue.push_back(AsyncItem{std::move(request), 0, 0, SteadyClock::now()});
+  }
+  m_queue_cv.notify_one();
+  return id;
+}
+
+void InvokeEngine::Impl::async_loop() {
+  std::unique_lock lock(m_mutex);
+  for (;;) {
+    if (m_stopped) return;
+    auto ready = m_queue.end();
+    auto earliest = SteadyClock::time_point::max();
+    auto now = SteadyClock::now();
+    for (auto it = m_queue.begin(); it != m_queue.end(); ++it) {
+      if (it->not_before <= now) {
+        ready = it;
+        break;
+      }
+      earliest = std::min(earliest, it->not_before);
+    }
+    if (ready == m_queue.end()) {
+      if (earliest == SteadyClock::time_point::max()) m_queue_cv.wait(lock);
+      else m_queue_cv.wait_until(lock, earliest);
+      continue;
+    }
+    AsyncItem item = std::move(*ready);
+    m_queue.erase(ready);
+    lock.unlock();
+    auto result = invoke(item.request);
+    bool requeue = false;
+    std::string drop_reason;
+    if (!result) {
+      if (result.error().kind == ErrorKind::throttled && item.throttles < k_async_max_throttle_retries) {
+        ++item.throttles;
+        item.not_before = SteadyClock::now() + std::chrono::milliseconds(100);
+        requeue = true;
+      } else {
+        drop_reason = result.error().describe();
+      }
+    } else if (!result->function_error.empty() && ++item.attempts < k_async_max_attempts) {
+      item.not_before = SteadyClock::now() + m_options.async_retry_delay;
+      requeue = true;
+    }
+    if (!drop_reason.empty() && !m_stopped) {
+      append_log(item.request.function.function_name,
+                 "lambda-cd: Event invocation " + item.request.request_id + " dropped: " + drop_reason + "\n");
+    }
+    lock.lock();
+    if (requeue && !m_stopped) {
+      m_queue.push_back(std::move(item));
+      m_queue_cv.notify_one();
+    }
+  }
+}
+
+void InvokeEngine::Impl::reap_loop() {
+  auto tick = std::clamp<std::chrono::milliseconds>(m_options.idle_timeout / 4, std::chrono::milliseconds(10),
+                                                    std::chrono::milliseconds(1000));
+  std::unique_lock lock(m_mutex);
+  while (!m_stopped) {
+    m_cv.wait_for(lock, tick);
+    if (m_stopped) break;
+    std::vector<std::pair<std::string, std::shared_ptr<Environment>>> victims;
+    auto now = SteadyClock::now();
+    for (auto it = m_slots.begin(); it != m_slots.end();) {
+      const auto& slot = *it;
+      bool dead = slot->env && !slot->busy && !slot->env->alive();
+      if (dead || (!slot->busy && now - slot->last_used >= m_options.idle_timeout)) {
+        victims.emplace_back(slot->function_name, slot->env);
+        it = m_slots.erase(it);
+      } else {
+        ++it;
+      }
+    }
+    if (victims.empty()) continue;
+    lock.unlock();
+    retire(std::move(victims));
+    lock.lock();
+  }
+}
+
+void InvokeEngine::Impl::forget_function(const std::string& function_name) {
+  std::vector<std::pair<std::string, std::shared_ptr<Environment>>> victims;
+  {
+    std::lock_guard lock(m_mutex);
+    for (auto it = m_slots.begin(); it != m_slots.end();) {
+      if ((*it)->function_name != function_name) {
+        ++it;
+        continue;
+      }
+      if ((*it)->busy) {
+        (*it)->retire = true;
+        ++it;
+      } else {
+        victims.emplace_back((*it)->function_name, (*it)->env);
+        it = m_slots.erase(it);
+      }
+    }
+  }
+  retire(std::move(victims));
+}
+
+void InvokeEngine::Impl::shutdown() {
+  std::vector<std::pair<std::string, std::shared_ptr<Environment>>> victims;
+  {
+    std::lock_guard lock(m_mutex);
+    if (m_stopped) return;
+    m_stopped = true;
+    for (auto& slot : m_slots) {
+      if (slot->env) victims.emplace_back(slot->function_name, slot->env);
+    }
+    m_slots.clear();
+    m_queue.clear();
+  }
+  m_cv.notify_all();
+  m_queue_cv.notify_all();
+  for (auto& [name, env] : victims) env->terminate();  // in-flight invokes return now
+  if (m_reaper.joinable()) m_reaper.join();
+  for (auto& t : m_async_threads) {
+    if (t.joinable()) t.join();
+  }
+  {
+    std::unique_lock lock(m_mutex);
+    m_cv.wait(lock, [&] { return m_in_flight == 0; });
+  }
+  retire(std::move(victims));
+}
+
+std::vector<int> InvokeEngine::Impl::environment_pids() const {
+  std::lock_guard lock(m_mutex);
+  std::vector<int> pids;
+  for (const auto& slot : m_slots) {
+    if (slot->env) pids.push_back(slot->env->pid());
+  }
+  return pids;
+}
+
+InvokeEngine::InvokeEngine(EngineOptions options) : m_impl(std::make_unique<Impl>(std::move(options))) {}
+InvokeEngine::~InvokeEngine() = default;
+Result<InvokeResult> InvokeEngine::invoke(const InvokeRequest& request) { return m_impl->invoke(request); }
+std::string InvokeEngine::invoke_async(InvokeRequest request) { return m_impl->invoke_async(std::move(request)); }
+void InvokeEngine::forget_function(const std::string& function_name) { m_impl->forget_function(function_name); }
+void InvokeEngine::shutdown() { m_impl->shutdown(); }
+std::vector<int> InvokeEngine::environment_pids() const { return m_impl->environment_pids(); }
+
+}  // namespace lcd::local::runtime
