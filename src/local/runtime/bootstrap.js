@@ -16,7 +16,7 @@ const API = process.env.AWS_LAMBDA_RUNTIME_API || '127.0.0.1:9001';
 const API_HOST = API.slice(0, API.lastIndexOf(':'));
 const API_PORT = Number(API.slice(API.lastIndexOf(':') + 1));
 const BASE = '/2018-06-01/runtime';
-const AGENT = new http.Agent({ keepAlive: true, maxSockets: 1 });
+const AGENT = new http.Agent({ keepAlive: true, maxSockets: 1, noDelay: true });
 const RUNTIME_MAJOR = (() => {
   const m = /nodejs(\d+)/.exec(process.env.AWS_EXECUTION_ENV || '');
   return m ? Number(m[1]) : 0;

@@ -9,8 +9,6 @@
 
 #include <cerrno>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 
 namespace lcd::local::runtime {
 namespace {
@@ -26,22 +24,36 @@ namespace {
   _exit(127);
 }
 
+// Raw reads: this runs after every invocation, and iostreams cost several times more.
+std::string read_proc(const std::string& path) {
+  std::string out;
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return out;
+  char buf[4096];
+  ssize_t n;
+  while ((n = ::read(fd, buf, sizeof buf)) > 0) out.append(buf, static_cast<size_t>(n));
+  ::close(fd);
+  return out;
+}
+
 uint64_t read_vm_hwm_kib(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind("VmHWM:", 0) == 0) return std::strtoull(line.c_str() + 6, nullptr, 10);
-  }
-  return 0;
+  std::string status = read_proc("/proc/" + std::to_string(pid) + "/status");
+  auto at = status.find("VmHWM:");
+  if (at == std::string::npos) return 0;
+  return std::strtoull(status.c_str() + at + 6, nullptr, 10);
 }
 
 void collect_descendants(pid_t pid, std::vector<pid_t>& out, int depth) {
   if (depth > 16) return;
-  std::ifstream in("/proc/" + std::to_string(pid) + "/task/" + std::to_string(pid) + "/children");
-  pid_t child = 0;
-  while (in >> child) {
-    out.push_back(child);
-    collect_descendants(child, out, depth + 1);
+  std::string children = read_proc("/proc/" + std::to_string(pid) + "/task/" + std::to_string(pid) + "/children");
+  const char* p = children.c_str();
+  char* end = nullptr;
+  for (;;) {
+    long child = std::strtol(p, &end, 10);
+    if (end == p) break;
+    p = end;
+    out.push_back(static_cast<pid_t>(child));
+    collect_descendants(static_cast<pid_t>(child), out, depth + 1);
   }
 }
 

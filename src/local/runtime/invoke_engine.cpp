@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <deque>
 #include <list>
+#include <map>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -40,15 +41,12 @@ Error throttle_error(int limit) {
   return e;
 }
 
-void append_file(const std::filesystem::path& path, std::string_view text) {
-  int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
-  if (fd < 0) return;
+void write_all(int fd, std::string_view text) {
   while (!text.empty()) {
     ssize_t n = ::write(fd, text.data(), text.size());
     if (n <= 0) break;
     text.remove_prefix(static_cast<size_t>(n));
   }
-  ::close(fd);
 }
 
 }  // namespace
@@ -84,7 +82,12 @@ class InvokeEngine::Impl {
     for (int i = 0; i < std::max(1, m_options.async_workers); ++i) m_async_threads.emplace_back([this] { async_loop(); });
   }
 
-  ~Impl() { shutdown(); }
+  ~Impl() {
+    shutdown();
+    for (auto& [name, fd] : m_log_fds) {
+      if (fd > 0) ::close(fd);
+    }
+  }
 
   Result<InvokeResult> invoke(const InvokeRequest& request);
   std::string invoke_async(InvokeRequest request);
@@ -135,6 +138,7 @@ class InvokeEngine::Impl {
   std::condition_variable m_queue_cv;
 
   std::mutex m_log_mutex;
+  std::map<std::string, int> m_log_fds;  // open O_APPEND per function; closed at destruction
   std::thread m_reaper;
   std::vector<std::thread> m_async_threads;
 };
@@ -207,7 +211,10 @@ void InvokeEngine::Impl::retire(std::vector<std::pair<std::string, std::shared_p
 
 void InvokeEngine::Impl::append_log(const std::string& function_name, std::string_view text) {
   std::lock_guard lock(m_log_mutex);
-  append_file(m_log_root / (function_name + ".log"), text);
+  int& fd = m_log_fds[function_name];
+  if (fd <= 0) fd = ::open((m_log_root / (function_name + ".log")).c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) return;
+  write_all(fd, text);
 }
 
 InvokeResult InvokeEngine::Impl::local_failure(const InvokeRequest& request, const std::string& request_id,
@@ -426,6 +433,13 @@ void InvokeEngine::Impl::reap_loop() {
 }
 
 void InvokeEngine::Impl::forget_function(const std::string& function_name) {
+  {
+    std::lock_guard lock(m_log_mutex);
+    if (auto it = m_log_fds.find(function_name); it != m_log_fds.end()) {
+      if (it->second > 0) ::close(it->second);
+      m_log_fds.erase(it);
+    }
+  }
   std::vector<std::pair<std::string, std::shared_ptr<Environment>>> victims;
   {
     std::lock_guard lock(m_mutex);
