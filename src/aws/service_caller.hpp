@@ -3,13 +3,18 @@
 // A client builds a ServiceRequest; the caller resolves the endpoint, signs, sends with
 // retries, and turns AWS-shaped error responses into lcd::Error (kind, code, status, request id).
 
+#include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
+
 
 #include "util/result.hpp"
 
 namespace lcd::aws {
+
+class BodySource;  // aws/body_source.hpp
 
 enum class Protocol { rest_json, query_xml, rest_xml };
 
@@ -24,6 +29,10 @@ struct ServiceRequest {
   HeaderList headers;   // extra headers (Content-Type, X-Amz-Invocation-Type, ...)
   std::string body;
   std::string operation;  // for logs and errors, e.g. "PublishVersion"
+  // Optional streamed body for large uploads; when set, `body` is ignored and `payload_hash`
+  // (hex SHA-256 or "UNSIGNED-PAYLOAD") is signed as given (empty: hashed by reading the source once).
+  std::shared_ptr<BodySource> body_source;
+  std::string payload_hash;
 };
 
 struct ServiceResponse {

@@ -1,0 +1,125 @@
+#include "aws/aws_client.hpp"
+
+#include "aws/body_source.hpp"
+#include "aws/error_parser.hpp"
+#include "aws/redaction.hpp"
+#include "sigv4/signer.hpp"
+#include "util/crypto.hpp"
+#include "util/encoding.hpp"
+#include "util/strings.hpp"
+
+namespace lcd::aws {
+
+std::string encode_query(const std::vector<std::pair<std::string, std::string>>& query) {
+  std::string out;
+  for (const auto& [name, value] : query) {
+    if (!out.empty()) out.push_back('&');
+    out.append(uri_encode(name)).append("=").append(uri_encode(value));
+  }
+  return out;
+}
+
+AwsClient::AwsClient(AwsConfig config, std::shared_ptr<Transport> transport, AwsClientOptions options)
+    : m_config(std::move(config)),
+      m_transport(std::move(transport)),
+      m_options(std::move(options)),
+      m_clock(m_options.clock ? *m_options.clock : system_clock()),
+      m_retry(m_options.retry, m_options.random ? m_options.random : default_random_source()) {}
+
+void AwsClient::notify(CallEvent event) const {
+  if (!m_options.observer) return;
+  event.text = redact_secrets(std::move(event.text),
+                              {m_config.credentials.secret_access_key, m_config.credentials.session_token});
+  m_options.observer(event);
+}
+
+Result<HttpRequest> AwsClient::build_signed_request(const ServiceRequest& request) {
+  auto endpoint = m_config.endpoint_for(request.service);
+  if (!endpoint) return fail(endpoint.error());
+
+  sigv4::SigningRequest to_sign;
+  to_sign.method = request.method;
+  to_sign.path = endpoint->base_path + (request.path.empty() ? "/" : request.path);
+  to_sign.query = request.query;
+  to_sign.headers.emplace_back("Host", endpoint->host_header());
+  for (const auto& header : request.headers) {
+    if (iequals(header.first, "host")) continue;
+    to_sign.headers.push_back(header);
+  }
+  if (request.body_source) {
+    if (!request.payload_hash.empty()) {
+      to_sign.payload_hash = request.payload_hash;
+    } else {
+      auto hash = hash_body_source(*request.body_source);
+      if (!hash) return fail(hash.error());
+      to_sign.payload_hash = *hash;
+    }
+  } else {
+    to_sign.payload_hash = request.payload_hash.empty() ? hex_encode(sha256(request.body)) : request.payload_hash;
+  }
+
+  sigv4::SigningResult signature = sigv4::sign_headers(
+      to_sign, sigv4::signing_params_for(m_config.credentials, m_config.region, request.service, m_clock.now()));
+
+  HttpRequest http;
+  http.method = request.method;
+  http.url = endpoint->scheme + "://" + endpoint->host_header() + to_sign.path;
+  if (!request.query.empty()) http.url += "?" + encode_query(request.query);
+  http.headers = std::move(to_sign.headers);
+  for (auto& header : signature.headers_to_add) http.headers.push_back(std::move(header));
+  // Not signed (SigV4 signers leave User-Agent out), so proxies may rewrite it.
+  if (!m_options.user_agent.empty()) http.headers.emplace_back("User-Agent", m_options.user_agent);
+  if (request.body_source) http.body_source = request.body_source;
+  else http.body = request.body;
+  return http;
+}
+
+Result<ServiceResponse> AwsClient::call(const ServiceRequest& request) {
+  const std::string label = request.operation.empty() ? request.service + " " + request.method : request.operation;
+  bool retried = false;
+  bool last_retry_was_network = false;
+  for (int attempt = 1;; ++attempt) {
+    auto http = build_signed_request(request);
+    if (!http) {
+      Error error = http.error();
+      error.message = label + ": " + error.message;
+      return fail(std::move(error));
+    }
+    notify({CallEvent::Type::request, request.service, request.operation, attempt, 0, {}, format_request_log(*http)});
+
+    Error error;
+    auto response = m_transport->send(*http);
+    if (response) {
+      notify({CallEvent::Type::response, request.service, request.operation, attempt, response->status, {},
+              format_response_log(*response)});
+      if (response->status >= 200 && response->status < 300) {
+        m_retry.on_success(retried, last_retry_was_network);
+        return ServiceResponse{response->status, std::move(response->headers), std::move(response->body)};
+      }
+      error = parse_error_response(request.protocol, response->status, response->headers, response->body,
+                                   request.method);
+    } else {
+      error = response.error();
+    }
+    error.message = redact_secrets(std::move(error.message),
+                                   {m_config.credentials.secret_access_key, m_config.credentials.session_token});
+
+    auto delay = m_retry.next_delay(error, attempt);
+    if (!delay) {
+      std::string context = label;
+      if (attempt > 1) context += " (after " + std::to_string(attempt) + " attempts)";
+      notify({CallEvent::Type::failure, request.service, request.operation, attempt, error.http_status, {},
+              context + ": " + error.describe()});
+      if (error.http_status == 0) error.message = context + ": " + error.message;
+      else if (attempt > 1) error.message += " (after " + std::to_string(attempt) + " attempts)";
+      return fail(std::move(error));
+    }
+    notify({CallEvent::Type::retry, request.service, request.operation, attempt, error.http_status, *delay,
+            label + ": " + error.describe() + "; retrying in " + std::to_string(delay->count()) + " ms"});
+    retried = true;
+    last_retry_was_network = error.http_status == 0;
+    m_clock.sleep_for(*delay);
+  }
+}
+
+}  // namespace lcd::aws

@@ -1,0 +1,236 @@
+#include "aws/error_parser.hpp"
+
+#include <array>
+#include <charconv>
+
+#include <nlohmann/json.hpp>
+
+#include "util/strings.hpp"
+
+namespace lcd::aws {
+namespace {
+
+std::string header_value(const HeaderList& headers, std::string_view name) {
+  for (const auto& [key, value] : headers)
+    if (iequals(key, name)) return value;
+  return "";
+}
+
+std::string decode_xml_entities(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '&') {
+      out.push_back(text[i]);
+      continue;
+    }
+    size_t semi = text.find(';', i);
+    if (semi == std::string_view::npos || semi - i > 10) {
+      out.push_back('&');
+      continue;
+    }
+    std::string_view entity = text.substr(i + 1, semi - i - 1);
+    if (entity == "lt") out.push_back('<');
+    else if (entity == "gt") out.push_back('>');
+    else if (entity == "amp") out.push_back('&');
+    else if (entity == "quot") out.push_back('"');
+    else if (entity == "apos") out.push_back('\'');
+    else if (!entity.empty() && entity[0] == '#') {
+      unsigned long code = 0;
+      bool hex = entity.size() > 1 && (entity[1] == 'x' || entity[1] == 'X');
+      std::string_view digits = entity.substr(hex ? 2 : 1);
+      auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), code, hex ? 16 : 10);
+      if (ec != std::errc() || end != digits.data() + digits.size() || code > 0x10FFFF) {
+        out.append(text.substr(i, semi - i + 1));
+      } else if (code < 0x80) {
+        out.push_back(static_cast<char>(code));
+      } else if (code < 0x800) {
+        out.push_back(static_cast<char>(0xC0 | (code >> 6)));
+        out.push_back(static_cast<char>(0x80 | (code & 0x3F)));
+      } else if (code < 0x10000) {
+        out.push_back(static_cast<char>(0xE0 | (code >> 12)));
+        out.push_back(static_cast<char>(0x80 | ((code >> 6) & 0x3F)));
+        out.push_back(static_cast<char>(0x80 | (code & 0x3F)));
+      } else {
+        out.push_back(static_cast<char>(0xF0 | (code >> 18)));
+        out.push_back(static_cast<char>(0x80 | ((code >> 12) & 0x3F)));
+        out.push_back(static_cast<char>(0x80 | ((code >> 6) & 0x3F)));
+        out.push_back(static_cast<char>(0x80 | (code & 0x3F)));
+      }
+    } else {
+      out.append(text.substr(i, semi - i + 1));
+    }
+    i = semi;
+  }
+  return out;
+}
+
+std::string reason_phrase(int status) {
+  switch (status) {
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 409: return "Conflict";
+    case 412: return "Precondition Failed";
+    case 413: return "Payload Too Large";
+    case 429: return "Too Many Requests";
+    case 500: return "Internal Server Error";
+    case 502: return "Bad Gateway";
+    case 503: return "Service Unavailable";
+    case 504: return "Gateway Timeout";
+    default: return "HTTP " + std::to_string(status);
+  }
+}
+
+// botocore: code.split(':', 1)[0].rsplit('#', 1)[-1]
+std::string clean_code(std::string_view code) {
+  code = trim(code);
+  code = code.substr(0, code.find(':'));
+  size_t hash = code.rfind('#');
+  if (hash != std::string_view::npos) code = code.substr(hash + 1);
+  return std::string(code);
+}
+
+bool looks_like_html_or_empty(std::string_view body) {
+  std::string_view t = trim(body);
+  return t.empty() || starts_with(to_lower(t.substr(0, 14)), "<html") || starts_with(to_lower(t.substr(0, 14)), "<!doctype");
+}
+
+void parse_json_error(const HeaderList& headers, std::string_view body, Error& error) {
+  std::string code = header_value(headers, "x-amzn-ErrorType");
+  nlohmann::json json = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (json.is_object()) {
+    auto text = [&](const char* key) -> std::string {
+      auto it = json.find(key);
+      return it != json.end() && it->is_string() ? it->get<std::string>() : "";
+    };
+    if (code.empty()) code = text("__type");
+    if (code.empty()) code = text("code");
+    if (code.empty()) code = text("Code");
+    // "Type" is User/Service in Lambda bodies, not the code; used only when nothing else names it.
+    if (code.empty()) {
+      std::string type = text("Type");
+      if (!type.empty() && type != "User" && type != "Service") code = type;
+    }
+    error.message = text("message");
+    if (error.message.empty()) error.message = text("Message");
+    if (error.message.empty()) error.message = text("errorMessage");
+  }
+  error.code = clean_code(code);
+}
+
+void parse_query_xml_error(std::string_view body, Error& error) {
+  // <ErrorResponse><Error>..</Error><RequestId/></ErrorResponse> or <ErrorResponse><Errors><Error>..
+  std::string_view scope = body;
+  size_t start = body.find("<Error>");
+  if (start == std::string_view::npos) start = body.find("<Error ");
+  if (start != std::string_view::npos) scope = body.substr(start);
+  error.code = clean_code(xml_element_text(scope, "Code").value_or(""));
+  error.message = xml_element_text(scope, "Message").value_or("");
+  if (error.request_id.empty()) error.request_id = xml_element_text(body, "RequestId").value_or("");
+  if (error.request_id.empty()) error.request_id = xml_element_text(body, "RequestID").value_or("");
+}
+
+}  // namespace
+
+std::optional<std::string> xml_element_text(std::string_view xml, std::string_view tag) {
+  const std::string open = "<" + std::string(tag);
+  size_t pos = 0;
+  while ((pos = xml.find(open, pos)) != std::string_view::npos) {
+    size_t after = pos + open.size();
+    if (after < xml.size() && (xml[after] == '>' || xml[after] == ' ' || xml[after] == '/')) break;
+    pos = after;
+  }
+  if (pos == std::string_view::npos) return std::nullopt;
+  size_t gt = xml.find('>', pos);
+  if (gt == std::string_view::npos) return std::nullopt;
+  if (xml[gt - 1] == '/') return std::string();  // <Tag/>
+  const std::string close = "</" + std::string(tag) + ">";
+  size_t end = xml.find(close, gt + 1);
+  if (end == std::string_view::npos) return std::nullopt;
+  return decode_xml_entities(xml.substr(gt + 1, end - gt - 1));
+}
+
+bool is_throttling_code(std::string_view code) {
+  static constexpr std::array<std::string_view, 14> k_codes = {
+      "Throttling",          "ThrottlingException",          "ThrottledException",
+      "RequestThrottledException", "TooManyRequestsException", "ProvisionedThroughputExceededException",
+      "TransactionInProgressException", "RequestLimitExceeded", "BandwidthLimitExceeded",
+      "LimitExceededException", "RequestThrottled",         "SlowDown",
+      "PriorRequestNotComplete", "EC2ThrottledException"};
+  for (std::string_view c : k_codes)
+    if (c == code) return true;
+  return false;
+}
+
+long parse_retry_after_ms(std::string_view value) {
+  value = trim(value);
+  if (value.empty()) return -1;
+  long seconds = 0;
+  auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), seconds);
+  if (ec != std::errc() || end != value.data() + value.size() || seconds < 0) return -1;
+  return seconds * 1000;
+}
+
+ErrorKind classify_error(int status, std::string_view code, std::string_view message) {
+  if (is_throttling_code(code) || status == 429) return ErrorKind::throttled;
+  if (code == "ResourceNotFoundException" || code == "NoSuchKey" || code == "NoSuchBucket" ||
+      code == "NoSuchUpload" || code == "NotFound")
+    return ErrorKind::not_found;
+  if (code == "ValidationError" && message.find("does not exist") != std::string_view::npos)
+    return ErrorKind::not_found;
+  if (code == "ResourceConflictException" || code == "ResourceInUseException" || code == "AlreadyExistsException" ||
+      code == "BucketAlreadyExists" || code == "BucketAlreadyOwnedByYou" || code == "OperationAbortedException")
+    return ErrorKind::conflict;
+  if (code == "PreconditionFailedException" || code == "PreconditionFailed") return ErrorKind::precondition;
+  if (code == "InvalidSignatureException" || code == "UnrecognizedClientException" || code == "ExpiredToken" ||
+      code == "ExpiredTokenException" || code == "SignatureDoesNotMatch" || code == "AccessDenied" ||
+      code == "AccessDeniedException" || code == "InvalidClientTokenId" || code == "MissingAuthenticationToken" ||
+      code == "MissingAuthenticationTokenException" || code == "RequestTimeTooSkewed" || code == "InvalidAccessKeyId")
+    return ErrorKind::auth;
+  if (status == 404) return ErrorKind::not_found;
+  if (status == 409) return ErrorKind::conflict;
+  if (status == 412) return ErrorKind::precondition;
+  if (status == 401 || status == 403) return ErrorKind::auth;
+  if (status >= 500) return ErrorKind::server;
+  return ErrorKind::invalid;
+}
+
+Error parse_error_response(Protocol protocol, int status, const HeaderList& headers, std::string_view body,
+                           std::string_view method) {
+  Error error;
+  error.http_status = status;
+  error.request_id = header_value(headers, "x-amzn-RequestId");
+  if (error.request_id.empty()) error.request_id = header_value(headers, "x-amz-request-id");
+  error.retry_after_ms = parse_retry_after_ms(header_value(headers, "Retry-After"));
+
+  if (status >= 500 && looks_like_html_or_empty(body) && header_value(headers, "x-amzn-ErrorType").empty()) {
+    error.code = std::to_string(status);
+    error.message = reason_phrase(status);
+  } else {
+    switch (protocol) {
+      case Protocol::rest_json:
+        parse_json_error(headers, body, error);
+        break;
+      case Protocol::query_xml:
+        parse_query_xml_error(body, error);
+        break;
+      case Protocol::rest_xml:
+        if (trim(body).empty() || iequals(method, "HEAD")) {
+          error.code = std::to_string(status);
+          error.message = reason_phrase(status);
+        } else {
+          parse_query_xml_error(body, error);
+        }
+        break;
+    }
+  }
+  if (error.code.empty()) error.code = std::to_string(status);
+  if (error.message.empty()) error.message = reason_phrase(status);
+  error.kind = classify_error(status, error.code, error.message);
+  return error;
+}
+
+}  // namespace lcd::aws

@@ -1,0 +1,31 @@
+#pragma once
+// What --verbose may show of a request: never Authorization, X-Amz-Security-Token, signatures,
+// credentials in presigned queries, or secret keys.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "aws/transport.hpp"
+
+namespace lcd::aws {
+
+inline constexpr const char* k_redacted = "<redacted>";
+
+// Authorization, Proxy-Authorization, X-Amz-Security-Token, Cookie, Set-Cookie (any case).
+bool is_sensitive_header(std::string_view name);
+// X-Amz-Signature, X-Amz-Credential, X-Amz-Security-Token (any case).
+bool is_sensitive_query_param(std::string_view name);
+
+// The URL with sensitive query values replaced by <redacted>.
+std::string redact_url(std::string_view url);
+
+// Replaces every occurrence of each non-empty secret (at least 4 characters) in `text`.
+std::string redact_secrets(std::string text, const std::vector<std::string>& secrets);
+
+// "POST http://host/path?query" then one "  Name: value" line per header (sensitive values
+// redacted) and "  (body: N bytes)". Bodies are never logged: they can carry environment secrets.
+std::string format_request_log(const HttpRequest& request);
+std::string format_response_log(const HttpResponse& response);
+
+}  // namespace lcd::aws
