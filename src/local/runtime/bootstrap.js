@@ -6,7 +6,7 @@
 // async/promise, callback (callbackWaitsForEmptyEventLoop) and context.succeed/fail/done handlers,
 // CommonJS and ESM modules, Lambda-shaped errors, console lines "<iso>\t<request id>\t<LEVEL>\t<msg>".
 
-const http = require('http');
+const net = require('net');
 const path = require('path');
 const fs = require('fs');
 const util = require('util');
@@ -16,7 +16,6 @@ const API = process.env.AWS_LAMBDA_RUNTIME_API || '127.0.0.1:9001';
 const API_HOST = API.slice(0, API.lastIndexOf(':'));
 const API_PORT = Number(API.slice(API.lastIndexOf(':') + 1));
 const BASE = '/2018-06-01/runtime';
-const AGENT = new http.Agent({ keepAlive: true, maxSockets: 1, noDelay: true });
 const RUNTIME_MAJOR = (() => {
   const m = /nodejs(\d+)/.exec(process.env.AWS_EXECUTION_ENV || '');
   return m ? Number(m[1]) : 0;
@@ -76,16 +75,64 @@ function patchConsole() {
 
 // ---- Runtime API client ----------------------------------------------------------------------
 
+// A minimal HTTP/1.1 client on one persistent socket: the Runtime API exchange is strictly
+// sequential, and Node's http module costs several times more CPU per request. The socket is
+// unref'd between requests, so it never keeps the event loop alive (callbackWaitsForEmptyEventLoop
+// and "the loop drained" detection depend on that).
+let sock = null;
+let inbox = Buffer.alloc(0);
+let waiting = null; // { resolve, reject }
+
+function connectionLost(error) {
+  const w = waiting;
+  waiting = null;
+  if (sock) { sock.destroy(); sock = null; }
+  inbox = Buffer.alloc(0);
+  if (w) {
+    const e = error || new Error('socket closed');
+    if (!e.code) e.code = 'ECONNRESET';
+    w.reject(e);
+  }
+}
+
+function onData(chunk) {
+  inbox = inbox.length ? Buffer.concat([inbox, chunk]) : chunk;
+  if (!waiting) return;
+  const end = inbox.indexOf('\r\n\r\n');
+  if (end < 0) return;
+  const head = inbox.toString('latin1', 0, end).split('\r\n');
+  const status = Number(head[0].split(' ')[1]);
+  const headers = {};
+  for (let i = 1; i < head.length; i++) {
+    const colon = head[i].indexOf(':');
+    if (colon > 0) headers[head[i].slice(0, colon).trim().toLowerCase()] = head[i].slice(colon + 1).trim();
+  }
+  const length = Number(headers['content-length'] || 0);
+  if (inbox.length < end + 4 + length) return;
+  const body = inbox.toString('utf8', end + 4, end + 4 + length);
+  inbox = inbox.subarray(end + 4 + length);
+  const w = waiting;
+  waiting = null;
+  if (headers.connection === 'close') { sock.destroy(); sock = null; inbox = Buffer.alloc(0); } else sock.unref();
+  w.resolve({ status, headers, body });
+}
+
 function call(method, urlPath, body, headers) {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: API_HOST, port: API_PORT, method, path: BASE + urlPath, agent: AGENT, headers }, (res) => {
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(body);
+    if (!sock) {
+      sock = net.createConnection({ host: API_HOST, port: API_PORT, noDelay: true });
+      sock.on('data', onData);
+      sock.on('error', connectionLost);
+      sock.on('close', () => connectionLost(null));
+    }
+    sock.ref();
+    waiting = { resolve, reject };
+    const payload = body === undefined ? '' : body;
+    let head = `${method} ${BASE}${urlPath} HTTP/1.1\r\nHost: ${API}\r\nContent-Length: ${Buffer.byteLength(payload)}\r\n`;
+    for (const [k, v] of Object.entries(headers || {})) {
+      if (k.toLowerCase() !== 'content-length') head += `${k}: ${v}\r\n`;
+    }
+    sock.write(head + '\r\n' + payload);
   });
 }
 
