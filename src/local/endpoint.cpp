@@ -1,0 +1,135 @@
+#include "local/endpoint.hpp"
+
+#include <pthread.h>
+#include <signal.h>
+
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#include <thread>
+
+#include "local/blob_store.hpp"
+#include "local/fault_injector.hpp"
+#include "local/http_server.hpp"
+#include "local/lambda_api.hpp"
+#include "local/lambda_store.hpp"
+#include "local/service_router.hpp"
+#include "util/file_io.hpp"
+
+#ifdef LCD_HAVE_RUNTIME
+#include "local/runtime/invoke_engine.hpp"
+#endif
+
+namespace lcd::local {
+namespace {
+
+#ifdef LCD_HAVE_RUNTIME
+class EngineBackend final : public InvokeBackend {
+ public:
+  explicit EngineBackend(runtime::EngineOptions options) : m_engine(std::move(options)) {}
+  Result<runtime::InvokeResult> invoke(const runtime::InvokeRequest& request) override {
+    return m_engine.invoke(request);
+  }
+  void invoke_async(runtime::InvokeRequest request) override { m_engine.invoke_async(std::move(request)); }
+  void forget_function(const std::string& function_name) override { m_engine.forget_function(function_name); }
+  void shutdown() { m_engine.shutdown(); }
+
+ private:
+  runtime::InvokeEngine m_engine;
+};
+#endif
+
+int startup_error(const std::string& message) {
+  std::fprintf(stderr, "lambda-cd: error: %s\n", message.c_str());
+  return 1;
+}
+
+}  // namespace
+
+std::filesystem::path default_state_dir() {
+  const char* xdg = std::getenv("XDG_DATA_HOME");
+  if (xdg && *xdg) return std::filesystem::path(xdg) / "lambda-cd" / "local";
+  const char* home = std::getenv("HOME");
+  if (home && *home) return std::filesystem::path(home) / ".local" / "share" / "lambda-cd" / "local";
+  return std::filesystem::temp_directory_path() / "lambda-cd-local";
+}
+
+int run_endpoint(const EndpointOptions& options) {
+  // Signals are taken by one thread with sigwait; block them before any other thread starts.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  // A client vanishing mid-response must not kill the process.
+  signal(SIGPIPE, SIG_IGN);
+
+  std::filesystem::path state_dir = options.state_dir.empty() ? default_state_dir() : options.state_dir;
+  if (auto made = ensure_directory(state_dir); !made) return startup_error(made.error().describe());
+
+  auto rates = load_fault_rates(options.faults_spec);
+  if (!rates) return startup_error("--faults: " + rates.error().message);
+  std::unique_ptr<FaultInjector> faults;
+  if (rates->enabled()) faults = std::make_unique<FaultInjector>(*rates);
+
+  RouterOptions router_options;
+  router_options.default_region = options.region;
+  router_options.verify_signatures = options.verify_signatures;
+  if (options.verify_signatures) {
+    if (!signature_verification_available()) {
+      return startup_error("--verify-signatures: this build has no SigV4 library");
+    }
+    auto credentials = credentials_from_env();
+    if (!credentials) return startup_error(credentials.error().message);
+    router_options.credentials = std::move(*credentials);
+  }
+  if (options.update_delay_ms < 0) return startup_error("--update-delay-ms must be >= 0");
+
+  auto store = LambdaStore::open(state_dir);
+  if (!store) return startup_error(store.error().describe());
+  BlobStore blobs(state_dir / "blobs");
+
+  InvokeBackend* invoker = nullptr;
+#ifdef LCD_HAVE_RUNTIME
+  runtime::EngineOptions engine_options;
+  engine_options.state_dir = state_dir;
+  auto engine = std::make_unique<EngineBackend>(engine_options);
+  invoker = engine.get();
+#endif
+
+  LambdaApiOptions api_options;
+  api_options.account_id = options.account_id;
+  api_options.update_delay_ms = options.update_delay_ms;
+  api_options.state_dir = state_dir;
+  LambdaApi lambda(api_options, **store, blobs, system_clock(), faults.get(), invoker);
+  ServiceRouter router(router_options, lambda, faults.get(), system_clock());
+
+  HttpServerOptions server_options;
+  server_options.host = options.host;
+  server_options.port = options.port;
+  HttpServer server(server_options, router);
+  auto port = server.bind();
+  if (!port) return startup_error(port.error().message);
+
+  std::atomic<bool> stopping{false};
+  std::thread signal_thread([&] {
+    int received = 0;
+    sigwait(&signals, &received);
+    stopping = true;
+    server.stop();
+  });
+
+  std::string host = options.host.find(':') != std::string::npos ? "[" + options.host + "]" : options.host;
+  std::printf("lambda-cd local listening on http://%s:%u\n", host.c_str(), static_cast<unsigned>(*port));
+  std::fflush(stdout);
+
+  server.serve();
+  if (!stopping) kill(getpid(), SIGTERM);  // wakes the signal thread
+  signal_thread.join();
+#ifdef LCD_HAVE_RUNTIME
+  engine->shutdown();
+#endif
+  return 0;
+}
+
+}  // namespace lcd::local

@@ -1,0 +1,161 @@
+#include "local/http_server.hpp"
+
+#include <httplib.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <arpa/inet.h>
+#include <unistd.h>
+
+#include <exception>
+
+#include "util/encoding.hpp"
+
+namespace lcd::local {
+namespace {
+
+// The socket of the connection a request came in on, found by its address pair. httplib does not
+// expose it; only fault injection (connection resets) needs it.
+int find_connection_socket(const HttpRequest& request) {
+  for (int fd = 3; fd < 65536; ++fd) {
+    sockaddr_storage peer{};
+    socklen_t len = sizeof(peer);
+    if (getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &len) != 0) continue;
+    sockaddr_storage local{};
+    socklen_t local_len = sizeof(local);
+    if (getsockname(fd, reinterpret_cast<sockaddr*>(&local), &local_len) != 0) continue;
+    int peer_port = -1;
+    int local_port = -1;
+    char addr[INET6_ADDRSTRLEN] = {0};
+    if (peer.ss_family == AF_INET) {
+      auto* in = reinterpret_cast<sockaddr_in*>(&peer);
+      peer_port = ntohs(in->sin_port);
+      inet_ntop(AF_INET, &in->sin_addr, addr, sizeof(addr));
+      local_port = ntohs(reinterpret_cast<sockaddr_in*>(&local)->sin_port);
+    } else if (peer.ss_family == AF_INET6) {
+      auto* in6 = reinterpret_cast<sockaddr_in6*>(&peer);
+      peer_port = ntohs(in6->sin6_port);
+      inet_ntop(AF_INET6, &in6->sin6_addr, addr, sizeof(addr));
+      local_port = ntohs(reinterpret_cast<sockaddr_in6*>(&local)->sin6_port);
+    } else {
+      continue;
+    }
+    if (peer_port == request.remote_port && local_port == request.local_port && request.remote_addr == addr) {
+      return fd;
+    }
+  }
+  return -1;
+}
+
+void reset_connection(const HttpRequest& request) {
+  int fd = find_connection_socket(request);
+  if (fd < 0) return;
+  linger lin{1, 0};
+  setsockopt(fd, SOL_SOCKET, SO_LINGER, &lin, sizeof(lin));
+  // Stop reading so the library's close() discards everything and sends RST.
+  shutdown(fd, SHUT_RD);
+}
+
+HttpRequest to_request(const httplib::Request& req) {
+  HttpRequest out;
+  out.method = req.method;
+  const std::string& target = req.target;
+  auto q = target.find('?');
+  out.raw_path = q == std::string::npos ? target : target.substr(0, q);
+  out.raw_query = q == std::string::npos ? std::string() : target.substr(q + 1);
+  auto decoded = uri_decode(out.raw_path);
+  out.path = decoded ? *decoded : out.raw_path;
+  out.query = parse_query_string(out.raw_query);
+  for (const auto& [key, value] : req.headers) {
+    // httplib adds these pseudo headers itself; they were not sent.
+    if (key == "REMOTE_ADDR" || key == "REMOTE_PORT" || key == "LOCAL_ADDR" || key == "LOCAL_PORT") continue;
+    out.headers.emplace_back(key, value);
+  }
+  out.body = req.body;
+  out.remote_addr = req.remote_addr;
+  out.remote_port = req.remote_port;
+  out.local_port = req.local_port;
+  return out;
+}
+
+}  // namespace
+
+class HttpServer::Impl {
+ public:
+  Impl(HttpServerOptions options, HttpHandler& handler) : m_options(std::move(options)), m_handler(handler) {
+    size_t threads = m_options.worker_threads;
+    m_server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+    m_server.set_keep_alive_max_count(100000);
+    m_server.set_keep_alive_timeout(m_options.keep_alive_timeout_s);
+    m_server.set_payload_max_length(m_options.max_body_bytes);
+    m_server.set_read_timeout(60, 0);
+    m_server.set_write_timeout(60, 0);
+    auto dispatch = [this](const httplib::Request& req, httplib::Response& res) { serve_one(req, res); };
+    for (const char* pattern : {".*"}) {
+      m_server.Get(pattern, dispatch);
+      m_server.Post(pattern, dispatch);
+      m_server.Put(pattern, dispatch);
+      m_server.Delete(pattern, dispatch);
+      m_server.Patch(pattern, dispatch);
+      m_server.Options(pattern, dispatch);
+    }
+    m_server.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
+      res.status = 500;
+      res.set_header("x-amzn-ErrorType", "ServiceException");
+      res.set_content(R"({"Type":"Service","Message":"internal error"})", "application/json");
+    });
+  }
+
+  void serve_one(const httplib::Request& req, httplib::Response& res) {
+    HttpRequest request = to_request(req);
+    HttpResponse response;
+    try {
+      response = m_handler.handle(request);
+    } catch (const std::exception&) {
+      response.status = 500;
+      response.set_header("x-amzn-ErrorType", "ServiceException");
+      response.body = R"({"Type":"Service","Message":"internal error"})";
+    }
+    if (response.reset_connection) {
+      reset_connection(request);
+      res.status = 500;
+      // A provider that fails makes the library abandon the response and close the socket.
+      res.set_content_provider(
+          1, "application/octet-stream", [](size_t, size_t, httplib::DataSink&) { return false; });
+      return;
+    }
+    res.status = response.status;
+    for (auto& [key, value] : response.headers) res.set_header(key, value);
+    if (!response.body.empty() || response.status != 204) {
+      res.set_content(std::move(response.body), response.content_type);
+    }
+  }
+
+  HttpServerOptions m_options;
+  HttpHandler& m_handler;
+  httplib::Server m_server;
+};
+
+HttpServer::HttpServer(HttpServerOptions options, HttpHandler& handler)
+    : m_impl(std::make_unique<Impl>(std::move(options), handler)) {}
+
+HttpServer::~HttpServer() = default;
+
+Result<uint16_t> HttpServer::bind() {
+  int port = 0;
+  if (m_impl->m_options.port == 0) {
+    port = m_impl->m_server.bind_to_any_port(m_impl->m_options.host);
+  } else if (m_impl->m_server.bind_to_port(m_impl->m_options.host, m_impl->m_options.port)) {
+    port = m_impl->m_options.port;
+  }
+  if (port <= 0) {
+    return fail(ErrorKind::io, "cannot listen on " + m_impl->m_options.host + ":" +
+                                   std::to_string(m_impl->m_options.port));
+  }
+  return static_cast<uint16_t>(port);
+}
+
+void HttpServer::serve() { m_impl->m_server.listen_after_bind(); }
+
+void HttpServer::stop() { m_impl->m_server.stop(); }
+
+}  // namespace lcd::local

@@ -1,0 +1,20 @@
+#pragma once
+// What the Lambda API needs from the function execution engine (runtime::InvokeEngine in
+// production, a fake in unit tests).
+
+#include <string>
+
+#include "local/runtime/invoke_engine.hpp"
+#include "util/result.hpp"
+
+namespace lcd::local {
+
+class InvokeBackend {
+ public:
+  virtual ~InvokeBackend() = default;
+  virtual Result<runtime::InvokeResult> invoke(const runtime::InvokeRequest& request) = 0;
+  virtual void invoke_async(runtime::InvokeRequest request) = 0;
+  virtual void forget_function(const std::string& function_name) = 0;
+};
+
+}  // namespace lcd::local

@@ -1,0 +1,113 @@
+#pragma once
+// The Lambda REST-JSON API (2015-03-31) over the durable store: function, version and alias
+// management, tags, account settings, code download and Invoke (aws-api-notes §2-§6).
+
+#include <nlohmann/json_fwd.hpp>
+
+#include <cstdint>
+#include <filesystem>
+#include <mutex>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "local/aws_error.hpp"
+#include "local/blob_store.hpp"
+#include "local/function_name.hpp"
+#include "local/fault_injector.hpp"
+#include "local/http_types.hpp"
+#include "local/invoke_backend.hpp"
+#include "local/lambda_store.hpp"
+#include "util/clock.hpp"
+
+namespace lcd::local {
+
+struct LambdaApiOptions {
+  std::string account_id = "000000000000";
+  int update_delay_ms = 100;
+  std::filesystem::path state_dir;
+};
+
+struct RequestContext {
+  std::string region = "us-east-1";
+  std::string request_id;
+  std::string host;  // Host header, for URLs pointing back at this endpoint
+};
+
+class LambdaApi {
+ public:
+  // `faults` and `invoker` may be null (no fault injection / no execution engine).
+  LambdaApi(LambdaApiOptions options, LambdaStore& store, BlobStore& blobs, Clock& clock, FaultInjector* faults,
+            InvokeBackend* invoker);
+
+  // Never throws; every failure is an AWS-shaped error response.
+  HttpResponse handle(const HttpRequest& request, const RequestContext& context);
+
+  // True when the path belongs to this API (used to route unsigned requests).
+  static bool owns_path(const std::string& raw_path);
+
+ private:
+  using Reply = ApiResult<HttpResponse>;
+  struct Call {
+    const HttpRequest& request;
+    const RequestContext& context;
+    std::vector<std::string> segments;  // decoded path segments
+  };
+
+  Reply dispatch(Call& call);
+
+  // Functions and versions (lambda_functions.cpp).
+  Reply create_function(Call& call);
+  Reply get_function(Call& call, const std::string& name_segment, bool configuration_only);
+  Reply update_function_code(Call& call, const std::string& name_segment);
+  Reply update_function_configuration(Call& call, const std::string& name_segment);
+  Reply publish_version(Call& call, const std::string& name_segment);
+  Reply list_versions(Call& call, const std::string& name_segment);
+  Reply list_functions(Call& call);
+  Reply delete_function(Call& call, const std::string& name_segment);
+  Reply get_account_settings(Call& call);
+  Reply download_code(Call& call, const std::string& blob_name);
+
+  // Aliases and tags (lambda_aliases.cpp).
+  Reply create_alias(Call& call, const std::string& name_segment);
+  Reply get_alias(Call& call, const std::string& name_segment, const std::string& alias);
+  Reply update_alias(Call& call, const std::string& name_segment, const std::string& alias);
+  Reply delete_alias(Call& call, const std::string& name_segment, const std::string& alias);
+  Reply list_aliases(Call& call, const std::string& name_segment);
+  Reply tag_resource(Call& call, const std::string& resource);
+  Reply untag_resource(Call& call, const std::string& resource);
+  Reply list_tags(Call& call, const std::string& resource);
+
+  // Invoke (lambda_invoke.cpp).
+  Reply invoke(Call& call, const std::string& name_segment, bool legacy_async);
+
+  // Shared helpers.
+  int64_t now_ms() const;
+  std::string now_lambda_time() const;
+  int64_t busy_window_ms();
+  std::string arn(const std::string& region, const std::string& name) const;
+  ApiResult<nlohmann::json> parse_body(const HttpRequest& request) const;
+  // 409 when the function is Pending or an update is InProgress (or a conflict fault fires).
+  ApiResult<void> check_not_busy(const FunctionRow& row);
+  ApiResult<FunctionRow> require_function(const std::string& region, const std::string& name);
+  HttpResponse json_response(int status, const nlohmann::json& body) const;
+  double random_unit();
+  // The function named by a path segment, with the qualifier from the segment or ?Qualifier=
+  // (InvalidParameterValueException when both are given and differ).
+  ApiResult<FunctionRef> function_ref(const Call& call, const std::string& segment, bool allow_dot);
+  // Snapshots $LATEST as a new version, or returns the last one when nothing changed since.
+  // Call inside a store write.
+  ApiResult<VersionRow> publish_locked(FunctionRow& row, const std::string* description);
+  ApiError revision_mismatch() const;
+
+  LambdaApiOptions m_options;
+  LambdaStore& m_store;
+  BlobStore& m_blobs;
+  Clock& m_clock;
+  FaultInjector* m_faults;
+  InvokeBackend* m_invoker;
+  std::mutex m_rng_mutex;
+  std::mt19937_64 m_rng{std::random_device{}()};
+};
+
+}  // namespace lcd::local

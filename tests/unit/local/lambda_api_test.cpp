@@ -1,0 +1,434 @@
+// The Lambda API end to end below HTTP: real SQLite and blobs in a temp dir, a fake clock for the
+// Pending/InProgress windows and a fake execution engine.
+#include "local/lambda_api.hpp"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "local/service_router.hpp"
+#include "test_zip.hpp"
+#include "util/crypto.hpp"
+#include "util/encoding.hpp"
+#include "util/file_io.hpp"
+
+using namespace lcd;
+using namespace lcd::local;
+using nlohmann::json;
+
+namespace {
+
+class FakeClock final : public Clock {
+ public:
+  std::chrono::system_clock::time_point now() const override { return m_now; }
+  std::chrono::steady_clock::time_point monotonic() const override { return {}; }
+  void sleep_for(std::chrono::milliseconds d) override { m_now += d; }
+  void advance(std::chrono::milliseconds d) { m_now += d; }
+
+ private:
+  std::chrono::system_clock::time_point m_now = std::chrono::system_clock::time_point(std::chrono::seconds(1800000000));
+};
+
+class FakeInvoker final : public InvokeBackend {
+ public:
+  Result<runtime::InvokeResult> invoke(const runtime::InvokeRequest& request) override {
+    last = request;
+    runtime::InvokeResult result;
+    result.request_id = "rid";
+    result.payload = R"({"version":")" + request.function.version + R"("})";
+    result.log_tail = "START RequestId: rid\nEND RequestId: rid\n";
+    return result;
+  }
+  void invoke_async(runtime::InvokeRequest request) override { async_count++; last = std::move(request); }
+  void forget_function(const std::string&) override { forgotten++; }
+  runtime::InvokeRequest last;
+  int async_count = 0;
+  int forgotten = 0;
+};
+
+std::string zip_b64(const std::string& body) {
+  return base64_encode(lcd::local::testing::make_zip({{"index.js", body}}));
+}
+
+class LambdaApiTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto store = LambdaStore::open(m_dir.path());
+    ASSERT_TRUE(store) << store.error().message;
+    m_store = std::move(*store);
+    m_blobs = std::make_unique<BlobStore>(m_dir.path() / "blobs");
+    LambdaApiOptions options;
+    options.account_id = "123456789012";
+    options.update_delay_ms = 100;
+    m_api = std::make_unique<LambdaApi>(options, *m_store, *m_blobs, m_clock, nullptr, &m_invoker);
+  }
+
+  HttpResponse call(const std::string& method, const std::string& target, const json& body = nullptr,
+                    HeaderList headers = {}) {
+    HttpRequest r;
+    r.method = method;
+    auto q = target.find('?');
+    r.raw_path = target.substr(0, q);
+    r.path = r.raw_path;
+    if (q != std::string::npos) {
+      r.raw_query = target.substr(q + 1);
+      r.query = parse_query_string(r.raw_query);
+    }
+    if (!body.is_null()) r.body = body.is_string() ? body.get<std::string>() : body.dump();
+    r.headers = std::move(headers);
+    RequestContext ctx;
+    ctx.region = "us-east-1";
+    ctx.request_id = "req-1";
+    ctx.host = "127.0.0.1:9999";
+    return m_api->handle(r, ctx);
+  }
+  static json body_of(const HttpResponse& r) { return r.body.empty() ? json() : json::parse(r.body); }
+  static std::string error_type(const HttpResponse& r) {
+    for (const auto& [k, v] : r.headers) {
+      if (k == "x-amzn-ErrorType") return v;
+    }
+    return "";
+  }
+
+  json create(const std::string& name, const std::string& code = "exports.handler=async()=>1") {
+    auto r = call("POST", "/2015-03-31/functions",
+                  json{{"FunctionName", name},
+                       {"Runtime", "nodejs20.x"},
+                       {"Role", "arn:aws:iam::123456789012:role/r"},
+                       {"Handler", "index.handler"},
+                       {"Code", {{"ZipFile", zip_b64(code)}}}});
+    EXPECT_EQ(r.status, 201) << r.body;
+    return body_of(r);
+  }
+  void settle() { m_clock.advance(std::chrono::milliseconds(150)); }
+
+  TempDir m_dir{"lcd-api"};
+  FakeClock m_clock;
+  FakeInvoker m_invoker;
+  std::unique_ptr<LambdaStore> m_store;
+  std::unique_ptr<BlobStore> m_blobs;
+  std::unique_ptr<LambdaApi> m_api;
+};
+
+}  // namespace
+
+TEST_F(LambdaApiTest, CreateIsPendingThenActive) {
+  json created = create("fn");
+  EXPECT_EQ(created["State"], "Pending");
+  EXPECT_EQ(created["Version"], "$LATEST");
+  EXPECT_EQ(created["FunctionArn"], "arn:aws:lambda:us-east-1:123456789012:function:fn");
+  std::string zip = lcd::local::testing::make_zip({{"index.js", "exports.handler=async()=>1"}});
+  EXPECT_EQ(created["CodeSha256"], base64_encode(sha256(zip)));
+  EXPECT_EQ(created["CodeSize"], zip.size());
+  auto busy = call("POST", "/2015-03-31/functions/fn/versions", json::object());
+  EXPECT_EQ(busy.status, 409);
+  EXPECT_EQ(error_type(busy), "ResourceConflictException");
+  settle();
+  auto got = call("GET", "/2015-03-31/functions/fn/configuration");
+  EXPECT_EQ(body_of(got)["State"], "Active");
+  EXPECT_EQ(body_of(got)["LastUpdateStatus"], "Successful");
+  auto dup = call("POST", "/2015-03-31/functions",
+                  json{{"FunctionName", "fn"}, {"Runtime", "nodejs20.x"}, {"Role", "arn:aws:iam::123456789012:role/r"},
+                       {"Handler", "index.handler"}, {"Code", {{"ZipFile", zip_b64("x")}}}});
+  EXPECT_EQ(dup.status, 409);
+}
+
+TEST_F(LambdaApiTest, UpdateInProgressBlocksAndRevisionChanges) {
+  json created = create("fn");
+  settle();
+  auto updated = call("PUT", "/2015-03-31/functions/fn/configuration", json{{"Timeout", 30}});
+  ASSERT_EQ(updated.status, 200) << updated.body;
+  json u = body_of(updated);
+  EXPECT_EQ(u["LastUpdateStatus"], "InProgress");
+  EXPECT_EQ(u["Timeout"], 30);
+  EXPECT_NE(u["RevisionId"], created["RevisionId"]);
+  auto blocked = call("PUT", "/2015-03-31/functions/fn/code", json{{"ZipFile", zip_b64("y")}});
+  EXPECT_EQ(blocked.status, 409);
+  EXPECT_EQ(body_of(blocked)["message"],
+            "The operation cannot be performed at this time. An update is in progress for resource: "
+            "arn:aws:lambda:us-east-1:123456789012:function:fn");
+  settle();
+  auto stale = call("PUT", "/2015-03-31/functions/fn/code",
+                    json{{"ZipFile", zip_b64("y")}, {"RevisionId", created["RevisionId"]}});
+  EXPECT_EQ(stale.status, 412);
+  EXPECT_EQ(error_type(stale), "PreconditionFailedException");
+}
+
+TEST_F(LambdaApiTest, PublishDedupesGuardsAndNeverReusesNumbers) {
+  create("fn");
+  settle();
+  auto v1 = call("POST", "/2015-03-31/functions/fn/versions", json::object());
+  ASSERT_EQ(v1.status, 201) << v1.body;
+  EXPECT_EQ(body_of(v1)["Version"], "1");
+  EXPECT_EQ(body_of(v1)["FunctionArn"], "arn:aws:lambda:us-east-1:123456789012:function:fn:1");
+  auto again = call("POST", "/2015-03-31/functions/fn/versions", json::object());
+  EXPECT_EQ(body_of(again)["Version"], "1");
+  auto bad_sha = call("POST", "/2015-03-31/functions/fn/versions", json{{"CodeSha256", "AAAA"}});
+  EXPECT_EQ(bad_sha.status, 400);
+  EXPECT_EQ(error_type(bad_sha), "InvalidParameterValueException");
+  EXPECT_NE(body_of(bad_sha)["message"].get<std::string>().find("is different from current CodeSHA256 in $LATEST"),
+            std::string::npos);
+  auto bad_rev = call("POST", "/2015-03-31/functions/fn/versions", json{{"RevisionId", "nope"}});
+  EXPECT_EQ(bad_rev.status, 412);
+  call("PUT", "/2015-03-31/functions/fn/code", json{{"ZipFile", zip_b64("v2")}});
+  settle();
+  auto v2 = call("POST", "/2015-03-31/functions/fn/versions", json::object());
+  EXPECT_EQ(body_of(v2)["Version"], "2");
+  EXPECT_EQ(call("DELETE", "/2015-03-31/functions/fn?Qualifier=2").status, 204);
+  call("PUT", "/2015-03-31/functions/fn/code", json{{"ZipFile", zip_b64("v3")}});
+  settle();
+  auto v3 = call("POST", "/2015-03-31/functions/fn/versions", json::object());
+  EXPECT_EQ(body_of(v3)["Version"], "3");
+  // Version 1 is immutable: it still has the first code.
+  auto one = body_of(call("GET", "/2015-03-31/functions/fn/configuration?Qualifier=1"));
+  EXPECT_EQ(one["CodeSha256"], body_of(v1)["CodeSha256"]);
+}
+
+TEST_F(LambdaApiTest, ListVersionsPaginatesStably) {
+  create("fn");
+  settle();
+  for (int i = 0; i < 120; ++i) {
+    call("PUT", "/2015-03-31/functions/fn/configuration", json{{"Description", "d" + std::to_string(i)}});
+    settle();
+    ASSERT_EQ(call("POST", "/2015-03-31/functions/fn/versions", json::object()).status, 201);
+  }
+  std::vector<std::string> seen;
+  std::string marker;
+  int pages = 0;
+  do {
+    std::string target = "/2015-03-31/functions/fn/versions";
+    if (!marker.empty()) target += "?Marker=" + uri_encode(marker);
+    json page = body_of(call("GET", target));
+    EXPECT_LE(page["Versions"].size(), 50u);
+    for (const auto& v : page["Versions"]) seen.push_back(v["Version"]);
+    marker = page.value("NextMarker", "");
+    ++pages;
+  } while (!marker.empty());
+  EXPECT_EQ(pages, 3);
+  ASSERT_EQ(seen.size(), 121u);
+  EXPECT_EQ(seen[0], "$LATEST");
+  for (int i = 1; i <= 120; ++i) EXPECT_EQ(seen[i], std::to_string(i));
+  json small = body_of(call("GET", "/2015-03-31/functions/fn/versions?MaxItems=7"));
+  EXPECT_EQ(small["Versions"].size(), 7u);
+  EXPECT_EQ(call("GET", "/2015-03-31/functions/fn/versions?Marker=garbage").status, 400);
+}
+
+TEST_F(LambdaApiTest, AliasRulesAndConflicts) {
+  create("fn");
+  settle();
+  call("POST", "/2015-03-31/functions/fn/versions", json::object());
+  call("PUT", "/2015-03-31/functions/fn/code", json{{"ZipFile", zip_b64("v2")}});
+  settle();
+  call("POST", "/2015-03-31/functions/fn/versions", json::object());
+  auto created = call("POST", "/2015-03-31/functions/fn/aliases", json{{"Name", "live"}, {"FunctionVersion", "1"}});
+  ASSERT_EQ(created.status, 201) << created.body;
+  EXPECT_EQ(body_of(created)["AliasArn"], "arn:aws:lambda:us-east-1:123456789012:function:fn:live");
+  EXPECT_EQ(call("POST", "/2015-03-31/functions/fn/aliases", json{{"Name", "live"}, {"FunctionVersion", "1"}}).status,
+            409);
+  EXPECT_EQ(call("POST", "/2015-03-31/functions/fn/aliases", json{{"Name", "123"}, {"FunctionVersion", "1"}}).status,
+            400);
+  EXPECT_EQ(call("POST", "/2015-03-31/functions/fn/aliases", json{{"Name", "x"}, {"FunctionVersion", "9"}}).status,
+            404);
+  // Routing: one extra version, weight in 0..1, not the primary, not with $LATEST.
+  auto two_extra = call("PUT", "/2015-03-31/functions/fn/aliases/live",
+                        json{{"RoutingConfig", {{"AdditionalVersionWeights", {{"2", 0.1}, {"3", 0.1}}}}}});
+  EXPECT_EQ(two_extra.status, 400);
+  auto heavy = call("PUT", "/2015-03-31/functions/fn/aliases/live",
+                    json{{"RoutingConfig", {{"AdditionalVersionWeights", {{"2", 1.5}}}}}});
+  EXPECT_EQ(heavy.status, 400);
+  auto same = call("PUT", "/2015-03-31/functions/fn/aliases/live",
+                   json{{"RoutingConfig", {{"AdditionalVersionWeights", {{"1", 0.5}}}}}});
+  EXPECT_EQ(same.status, 400);
+  auto canary = call("PUT", "/2015-03-31/functions/fn/aliases/live",
+                     json{{"RoutingConfig", {{"AdditionalVersionWeights", {{"2", 0.25}}}}}});
+  ASSERT_EQ(canary.status, 200) << canary.body;
+  json c = body_of(canary);
+  EXPECT_EQ(c["RoutingConfig"]["AdditionalVersionWeights"]["2"], 0.25);
+  EXPECT_NE(c["RevisionId"], body_of(created)["RevisionId"]);
+  auto stale = call("PUT", "/2015-03-31/functions/fn/aliases/live",
+                    json{{"FunctionVersion", "2"}, {"RevisionId", body_of(created)["RevisionId"]}});
+  EXPECT_EQ(stale.status, 412);
+  // Both versions are referenced now.
+  auto del1 = call("DELETE", "/2015-03-31/functions/fn?Qualifier=1");
+  EXPECT_EQ(del1.status, 409);
+  EXPECT_EQ(body_of(del1)["message"], "Unable to delete version because the following aliases reference it: [live]");
+  EXPECT_EQ(call("DELETE", "/2015-03-31/functions/fn?Qualifier=2").status, 409);
+  EXPECT_EQ(call("DELETE", "/2015-03-31/functions/fn?Qualifier=$LATEST").status, 400);
+  EXPECT_EQ(call("DELETE", "/2015-03-31/functions/fn/aliases/live").status, 204);
+  EXPECT_EQ(call("DELETE", "/2015-03-31/functions/fn?Qualifier=1").status, 204);
+  EXPECT_EQ(call("GET", "/2015-03-31/functions/fn/aliases/live").status, 404);
+}
+
+TEST_F(LambdaApiTest, NamesInEveryForm) {
+  create("fn");
+  settle();
+  call("POST", "/2015-03-31/functions/fn/versions", json::object());
+  for (const std::string& name :
+       {std::string("fn"), std::string("arn%3Aaws%3Alambda%3Aus-east-1%3A123456789012%3Afunction%3Afn"),
+        std::string("123456789012%3Afunction%3Afn")}) {
+    auto r = call("GET", "/2015-03-31/functions/" + name + "/configuration");
+    EXPECT_EQ(r.status, 200) << name;
+  }
+  auto by_qualified_name = body_of(call("GET", "/2015-03-31/functions/fn%3A1/configuration"));
+  EXPECT_EQ(by_qualified_name["Version"], "1");
+  auto mismatch = call("GET", "/2015-03-31/functions/fn%3A1/configuration?Qualifier=2");
+  EXPECT_EQ(mismatch.status, 400);
+  auto missing = call("GET", "/2015-03-31/functions/nope");
+  EXPECT_EQ(missing.status, 404);
+  EXPECT_EQ(body_of(missing)["Message"], "Function not found: arn:aws:lambda:us-east-1:123456789012:function:nope");
+  EXPECT_EQ(body_of(missing)["Type"], "User");
+  EXPECT_EQ(call("GET", "/2015-03-31/functions/bad%20name").status, 400);
+}
+
+TEST_F(LambdaApiTest, ValidationErrors) {
+  auto timeout = call("POST", "/2015-03-31/functions",
+                      json{{"FunctionName", "v"}, {"Runtime", "nodejs20.x"}, {"Role", "arn:aws:iam::123456789012:role/r"},
+                           {"Handler", "index.handler"}, {"Timeout", 3000}, {"Code", {{"ZipFile", zip_b64("x")}}}});
+  EXPECT_EQ(timeout.status, 400);
+  EXPECT_EQ(error_type(timeout), "ValidationException");
+  EXPECT_EQ(body_of(timeout)["message"],
+            "1 validation error detected: Value '3000' at 'timeout' failed to satisfy constraint: Member must have "
+            "value less than or equal to 900");
+  auto not_zip = call("POST", "/2015-03-31/functions",
+                      json{{"FunctionName", "v"}, {"Runtime", "nodejs20.x"}, {"Role", "arn:aws:iam::123456789012:role/r"},
+                           {"Handler", "index.handler"}, {"Code", {{"ZipFile", base64_encode("not a zip")}}}});
+  EXPECT_EQ(not_zip.status, 400);
+  EXPECT_EQ(error_type(not_zip), "InvalidParameterValueException");
+  auto escape = call("POST", "/2015-03-31/functions",
+                     json{{"FunctionName", "v"}, {"Runtime", "nodejs20.x"}, {"Role", "arn:aws:iam::123456789012:role/r"},
+                          {"Handler", "index.handler"},
+                          {"Code", {{"ZipFile", base64_encode(lcd::local::testing::make_zip({{"../evil.js", "x"}}))}}}});
+  EXPECT_EQ(escape.status, 400);
+  EXPECT_EQ(error_type(escape), "InvalidParameterValueException");
+  auto reserved = call("POST", "/2015-03-31/functions",
+                       json{{"FunctionName", "v"}, {"Runtime", "nodejs20.x"}, {"Role", "arn:aws:iam::123456789012:role/r"},
+                            {"Handler", "index.handler"}, {"Environment", {{"Variables", {{"AWS_REGION", "x"}}}}},
+                            {"Code", {{"ZipFile", zip_b64("x")}}}});
+  EXPECT_EQ(reserved.status, 400);
+  auto bad_json = call("POST", "/2015-03-31/functions", json("{not json"));
+  EXPECT_EQ(bad_json.status, 400);
+  auto too_big = call("POST", "/2015-03-31/functions", json(std::string(69905068, 'a')));
+  EXPECT_EQ(too_big.status, 413);
+  EXPECT_EQ(error_type(too_big), "RequestEntityTooLargeException");
+}
+
+TEST_F(LambdaApiTest, InvokeResolvesQualifiersAndHeaders) {
+  create("fn");
+  settle();
+  call("POST", "/2015-03-31/functions/fn/versions", json::object());
+  call("POST", "/2015-03-31/functions/fn/aliases", json{{"Name", "live"}, {"FunctionVersion", "1"}});
+  auto r = call("POST", "/2015-03-31/functions/fn/invocations?Qualifier=live", json{{"a", 1}},
+                {{"X-Amz-Log-Type", "Tail"}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(m_invoker.last.function.version, "1");
+  EXPECT_EQ(m_invoker.last.invoked_arn, "arn:aws:lambda:us-east-1:123456789012:function:fn:live");
+  bool saw_version = false, saw_log = false;
+  for (const auto& [k, v] : r.headers) {
+    if (k == "X-Amz-Executed-Version") saw_version = (v == "1");
+    if (k == "X-Amz-Log-Result") saw_log = (base64_decode(v).value_or("").find("START") == 0);
+  }
+  EXPECT_TRUE(saw_version);
+  EXPECT_TRUE(saw_log);
+  EXPECT_EQ(call("POST", "/2015-03-31/functions/fn/invocations", json("{bad")).status, 400);
+  EXPECT_EQ(call("POST", "/2015-03-31/functions/fn/invocations", json(std::string(6291457, ' '))).status, 413);
+  EXPECT_EQ(call("POST", "/2015-03-31/functions/fn/invocations", json::object(), {{"X-Amz-Invocation-Type", "DryRun"}})
+                .status,
+            204);
+  EXPECT_EQ(call("POST", "/2015-03-31/functions/fn/invocations", json::object(), {{"X-Amz-Invocation-Type", "Event"}})
+                .status,
+            202);
+  EXPECT_EQ(m_invoker.async_count, 1);
+  EXPECT_EQ(call("POST", "/2015-03-31/functions/fn/invocations?Qualifier=99", json::object()).status, 404);
+}
+
+TEST_F(LambdaApiTest, AliasWeightsSplitTraffic) {
+  create("fn");
+  settle();
+  call("POST", "/2015-03-31/functions/fn/versions", json::object());
+  call("PUT", "/2015-03-31/functions/fn/code", json{{"ZipFile", zip_b64("v2")}});
+  settle();
+  call("POST", "/2015-03-31/functions/fn/versions", json::object());
+  call("POST", "/2015-03-31/functions/fn/aliases",
+       json{{"Name", "live"}, {"FunctionVersion", "1"}, {"RoutingConfig", {{"AdditionalVersionWeights", {{"2", 0.3}}}}}});
+  int second = 0;
+  for (int i = 0; i < 1000; ++i) {
+    call("POST", "/2015-03-31/functions/fn:live/invocations", json::object());
+    if (m_invoker.last.function.version == "2") ++second;
+  }
+  EXPECT_GT(second, 220);
+  EXPECT_LT(second, 380);
+}
+
+TEST_F(LambdaApiTest, TagsAndAccountSettings) {
+  create("fn");
+  std::string arn = "arn%3Aaws%3Alambda%3Aus-east-1%3A123456789012%3Afunction%3Afn";
+  EXPECT_EQ(call("POST", "/2017-03-31/tags/" + arn, json{{"Tags", {{"a", "1"}, {"b", "2"}}}}).status, 204);
+  EXPECT_EQ(call("DELETE", "/2017-03-31/tags/" + arn + "?tagKeys=a").status, 204);
+  json tags = body_of(call("GET", "/2017-03-31/tags/" + arn));
+  EXPECT_EQ(tags["Tags"], (json{{"b", "2"}}));
+  json settings = body_of(call("GET", "/2016-08-19/account-settings"));
+  EXPECT_EQ(settings["AccountUsage"]["FunctionCount"], 1);
+  EXPECT_EQ(settings["AccountLimit"]["CodeSizeUnzipped"], 262144000);
+}
+
+TEST_F(LambdaApiTest, CodeLocationDownloadsTheExactZip) {
+  create("fn", "exports.handler=async()=>'exact'");
+  json got = body_of(call("GET", "/2015-03-31/functions/fn"));
+  std::string location = got["Code"]["Location"];
+  std::string prefix = "http://127.0.0.1:9999";
+  ASSERT_EQ(location.rfind(prefix, 0), 0u);
+  auto download = call("GET", location.substr(prefix.size()));
+  ASSERT_EQ(download.status, 200);
+  EXPECT_EQ(base64_encode(sha256(download.body)), got["Configuration"]["CodeSha256"]);
+}
+
+TEST(ServiceRouter, RegionFromCredentialScopeBuildsArns) {
+  TempDir dir("lcd-router");
+  auto store = LambdaStore::open(dir.path());
+  ASSERT_TRUE(store);
+  BlobStore blobs(dir.path() / "blobs");
+  LambdaApi api(LambdaApiOptions{"123456789012", 0, dir.path()}, **store, blobs, system_clock(), nullptr, nullptr);
+  ServiceRouter router(RouterOptions{}, api, nullptr, system_clock());
+  HttpRequest r;
+  r.method = "POST";
+  r.raw_path = "/2015-03-31/functions";
+  r.headers = {{"Authorization",
+                "AWS4-HMAC-SHA256 Credential=test/20261126/eu-central-1/lambda/aws4_request, SignedHeaders=host, "
+                "Signature=00"}};
+  r.body = json{{"FunctionName", "f"}, {"Runtime", "nodejs20.x"}, {"Role", "arn:aws:iam::123456789012:role/r"},
+                {"Handler", "index.handler"}, {"Code", {{"ZipFile", zip_b64("x")}}}}
+               .dump();
+  auto created = router.handle(r);
+  ASSERT_EQ(created.status, 201) << created.body;
+  EXPECT_EQ(json::parse(created.body)["FunctionArn"], "arn:aws:lambda:eu-central-1:123456789012:function:f");
+  HttpRequest other;
+  other.method = "GET";
+  other.raw_path = "/";
+  other.headers = {{"Authorization",
+                    "AWS4-HMAC-SHA256 Credential=test/20261126/us-east-1/sqs/aws4_request, SignedHeaders=host, "
+                    "Signature=00"}};
+  auto unknown = router.handle(other);
+  EXPECT_EQ(unknown.status, 400);
+  HttpRequest unsigned_get;
+  unsigned_get.method = "GET";
+  unsigned_get.raw_path = "/2015-03-31/functions/f";
+  EXPECT_EQ(router.handle(unsigned_get).status, 404);  // unsigned: default region us-east-1, no such function there
+}
+
+TEST(FaultInjector, ParsesAndIsDeterministic) {
+  auto rates = parse_fault_rates("throttle=0.2,error500=0.05,error503=0.05,reset=0.02,conflict=0.1,seed=7");
+  ASSERT_TRUE(rates) << rates.error().message;
+  EXPECT_DOUBLE_EQ(rates->throttle, 0.2);
+  EXPECT_EQ(rates->seed, 7u);
+  FaultInjector a(*rates), b(*rates);
+  int throttled = 0;
+  for (int i = 0; i < 2000; ++i) {
+    Fault fa = a.next_request_fault();
+    EXPECT_EQ(fa, b.next_request_fault());
+    if (fa == Fault::throttle) ++throttled;
+  }
+  EXPECT_GT(throttled, 300);
+  EXPECT_LT(throttled, 500);
+  EXPECT_FALSE(parse_fault_rates("throttle=2"));
+  EXPECT_FALSE(parse_fault_rates("bogus=0.1"));
+  EXPECT_FALSE(parse_fault_rates("throttle"));
+}
