@@ -1,0 +1,233 @@
+#include <gtest/gtest.h>
+
+#include "aws/aws_client.hpp"
+#include "aws/body_source.hpp"
+#include "aws/redaction.hpp"
+#include "fake_transport.hpp"
+#include "sigv4/authorization_parser.hpp"
+#include "util/strings.hpp"
+
+namespace lcd::aws {
+namespace {
+
+using std::chrono::milliseconds;
+
+const char* k_secret = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYSECRETKEY";
+const char* k_token = "FwoGZXIvYXdzEBAaDSESSIONTOKENVALUE//////////wEaDLongTokenText+/=";
+
+AwsConfig test_config(const std::string& endpoint = "http://127.0.0.1:4566") {
+  AwsConfig config;
+  config.credentials = {"AKIDTEST", k_secret, k_token};
+  config.region = "us-east-1";
+  config.endpoint_url = endpoint;
+  return config;
+}
+
+struct Harness {
+  std::shared_ptr<test::FakeTransport> transport = std::make_shared<test::FakeTransport>();
+  test::FakeClock clock;
+  std::vector<CallEvent> events;
+  std::unique_ptr<AwsClient> client;
+
+  explicit Harness(int max_attempts = 3, double random = 0.5, AwsConfig config = test_config()) {
+    AwsClientOptions options;
+    options.retry.max_attempts = max_attempts;
+    options.random = [random] { return random; };
+    options.clock = &clock;
+    options.observer = [this](const CallEvent& e) { events.push_back(e); };
+    client = std::make_unique<AwsClient>(std::move(config), transport, options);
+  }
+};
+
+ServiceRequest get_function() {
+  ServiceRequest r;
+  r.service = "lambda";
+  r.method = "GET";
+  r.path = "/2015-03-31/functions/arn%3Aaws%3Alambda%3Aus-east-1%3A123456789012%3Afunction%3Amy-fn";
+  r.query = {{"Qualifier", "$LATEST"}};
+  r.operation = "GetFunction";
+  return r;
+}
+
+std::string header(const HttpRequest& request, std::string_view name) {
+  for (const auto& [k, v] : request.headers)
+    if (iequals(k, name)) return v;
+  return "";
+}
+
+TEST(AwsClient, SignsWithHostPortAndSendsToEndpoint) {
+  Harness h;
+  h.transport->reply(200, R"({"Configuration":{}})");
+  auto response = h.client->call(get_function());
+  ASSERT_TRUE(response) << response.error().describe();
+  EXPECT_EQ(response->status, 200);
+  ASSERT_EQ(h.transport->requests.size(), 1u);
+  const HttpRequest& sent = h.transport->requests[0];
+  EXPECT_EQ(sent.url,
+            "http://127.0.0.1:4566/2015-03-31/functions/arn%3Aaws%3Alambda%3Aus-east-1%3A123456789012%3Afunction%3Amy-fn"
+            "?Qualifier=%24LATEST");
+  EXPECT_EQ(header(sent, "Host"), "127.0.0.1:4566");
+  EXPECT_EQ(header(sent, "X-Amz-Date"), "20261126T120000Z");
+  EXPECT_EQ(header(sent, "X-Amz-Security-Token"), k_token);
+
+  // The request verifies with the server-side half of sigv4, as the local endpoint will check it.
+  sigv4::SigningRequest incoming{sent.method, get_function().path, get_function().query, sent.headers,
+                                 sigv4::k_empty_payload_hash};
+  auto parsed = sigv4::parse_request_authorization(incoming);
+  ASSERT_TRUE(parsed && *parsed);
+  EXPECT_EQ((*parsed)->service, "lambda");
+  EXPECT_EQ((*parsed)->region, "us-east-1");
+  auto expected = sigv4::expected_signature(incoming, **parsed, k_secret, sigv4::canonical_options_for_service("lambda"));
+  EXPECT_EQ(expected.signature, (*parsed)->signature);
+  EXPECT_NE(expected.canonical_request.find("arn%253Aaws%253Alambda"), std::string::npos);
+}
+
+TEST(AwsClient, S3SignsContentSha256) {
+  Harness h;
+  h.transport->reply(200);
+  ServiceRequest put;
+  put.service = "s3";
+  put.protocol = Protocol::rest_xml;
+  put.method = "PUT";
+  put.path = "/bkt/builds/a%20b.zip";
+  put.body = "hello";
+  ASSERT_TRUE(h.client->call(put));
+  const HttpRequest& sent = h.transport->requests[0];
+  EXPECT_EQ(header(sent, "X-Amz-Content-Sha256"), "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824");
+  EXPECT_NE(header(sent, "Authorization").find("x-amz-content-sha256"), std::string::npos);
+  EXPECT_EQ(sent.body, "hello");
+}
+
+TEST(AwsClient, StreamedBodyIsHashedAndPassedThrough) {
+  Harness h;
+  h.transport->reply(200);
+  std::string data(100000, 'z');
+  ServiceRequest put;
+  put.service = "s3";
+  put.protocol = Protocol::rest_xml;
+  put.method = "PUT";
+  put.path = "/bkt/big";
+  put.body_source = std::make_shared<BufferBodySource>(data);
+  ASSERT_TRUE(h.client->call(put));
+  const HttpRequest& sent = h.transport->requests[0];
+  EXPECT_EQ(sent.body_source, put.body_source);
+  EXPECT_TRUE(sent.body.empty());
+  EXPECT_EQ(header(sent, "X-Amz-Content-Sha256").size(), 64u);
+}
+
+TEST(AwsClient, RetriesThrottlingWithBackoffThenSucceeds) {
+  Harness h(3, 0.5);
+  h.transport->reply(429, R"({"message":"Rate exceeded"})", {{"x-amzn-ErrorType", "TooManyRequestsException"}});
+  h.transport->reply(503, "", {});
+  h.transport->reply(200, "{}");
+  auto response = h.client->call(get_function());
+  ASSERT_TRUE(response) << response.error().describe();
+  EXPECT_EQ(h.transport->requests.size(), 3u);
+  EXPECT_EQ(h.clock.sleeps, (std::vector<milliseconds>{milliseconds(500), milliseconds(1000)}));
+  // Each attempt is signed afresh at the clock's time.
+  EXPECT_EQ(header(h.transport->requests[0], "X-Amz-Date"), "20261126T120000Z");
+  EXPECT_EQ(header(h.transport->requests[2], "X-Amz-Date"), "20261126T120001Z");
+}
+
+TEST(AwsClient, HonoursRetryAfter) {
+  Harness h(2, 0.0);
+  h.transport->reply(429, "{}", {{"x-amzn-ErrorType", "TooManyRequestsException"}, {"Retry-After", "2"}});
+  h.transport->reply(200, "{}");
+  ASSERT_TRUE(h.client->call(get_function()));
+  EXPECT_EQ(h.clock.sleeps, (std::vector<milliseconds>{milliseconds(2000)}));
+}
+
+TEST(AwsClient, GivesUpAfterMaxAttempts) {
+  Harness h(3, 0.5);
+  for (int i = 0; i < 3; ++i) h.transport->reply(500, R"({"message":"boom"})", {{"x-amzn-ErrorType", "ServiceException"}});
+  auto response = h.client->call(get_function());
+  ASSERT_FALSE(response);
+  EXPECT_EQ(response.error().kind, ErrorKind::server);
+  EXPECT_EQ(response.error().code, "ServiceException");
+  EXPECT_EQ(h.transport->requests.size(), 3u);
+  EXPECT_EQ(h.clock.sleeps.size(), 2u);
+  EXPECT_NE(response.error().message.find("after 3 attempts"), std::string::npos);
+}
+
+TEST(AwsClient, NeverRetriesClientErrors) {
+  Harness h(5);
+  h.transport->reply(409, R"({"message":"update in progress"})", {{"x-amzn-ErrorType", "ResourceConflictException"}});
+  auto response = h.client->call(get_function());
+  ASSERT_FALSE(response);
+  EXPECT_EQ(response.error().kind, ErrorKind::conflict);
+  EXPECT_EQ(h.transport->requests.size(), 1u);
+  EXPECT_TRUE(h.clock.sleeps.empty());
+}
+
+TEST(AwsClient, RetriesConnectionErrorsAndReportsNetworkKind) {
+  Harness h(2, 0.25);
+  h.transport->reply_error(ErrorKind::network, "GET http://127.0.0.1:4566/x: Connection refused");
+  h.transport->reply_error(ErrorKind::network, "GET http://127.0.0.1:4566/x: Connection refused");
+  auto response = h.client->call(get_function());
+  ASSERT_FALSE(response);
+  EXPECT_EQ(response.error().kind, ErrorKind::network);
+  EXPECT_EQ(h.transport->requests.size(), 2u);
+  EXPECT_EQ(h.clock.sleeps, (std::vector<milliseconds>{milliseconds(250)}));
+  EXPECT_NE(response.error().message.find("GetFunction"), std::string::npos);
+}
+
+TEST(AwsClient, BadEndpointIsAnError) {
+  Harness h(3, 0.5, test_config("not a url"));
+  auto response = h.client->call(get_function());
+  ASSERT_FALSE(response);
+  EXPECT_EQ(response.error().kind, ErrorKind::invalid);
+  EXPECT_TRUE(h.transport->requests.empty());
+}
+
+TEST(Redaction, VerboseLogOfSignedRequestShowsNoSecrets) {
+  Harness h(2, 0.0);
+  h.transport->reply(503, "", {{"Set-Cookie", "session=abc"}});
+  h.transport->reply(200, "{}");
+  ASSERT_TRUE(h.client->call(get_function()));
+  const HttpRequest& sent = h.transport->requests[0];
+  const std::string signature = sent.headers.empty() ? "" : [&] {
+    std::string auth = header(sent, "Authorization");
+    return auth.substr(auth.find("Signature=") + 10);
+  }();
+  ASSERT_EQ(signature.size(), 64u);
+
+  std::string log;
+  for (const CallEvent& e : h.events) log += e.text + "\n";
+  ASSERT_NE(log.find("GET http://127.0.0.1:4566/2015-03-31/functions/"), std::string::npos) << log;
+  EXPECT_NE(log.find("Authorization: <redacted>"), std::string::npos) << log;
+  EXPECT_NE(log.find("X-Amz-Security-Token: <redacted>"), std::string::npos) << log;
+  EXPECT_EQ(log.find(k_secret), std::string::npos) << log;
+  EXPECT_EQ(log.find(k_token), std::string::npos) << log;
+  EXPECT_EQ(log.find(signature), std::string::npos) << log;
+  EXPECT_EQ(log.find("session=abc"), std::string::npos) << log;
+  // The direct formatter is equally safe.
+  std::string direct = format_request_log(sent);
+  EXPECT_EQ(direct.find(signature), std::string::npos);
+  EXPECT_EQ(direct.find(k_token), std::string::npos);
+}
+
+TEST(Redaction, PresignedUrlQueryValues) {
+  std::string url =
+      "https://bkt.s3.amazonaws.com/k?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKID%2F20261126%2Fus-east-1"
+      "%2Fs3%2Faws4_request&X-Amz-Date=20261126T120000Z&X-Amz-Expires=900&X-Amz-SignedHeaders=host"
+      "&X-Amz-Security-Token=TOKEN123&X-Amz-Signature=abcdef0123";
+  std::string redacted = redact_url(url);
+  EXPECT_EQ(redacted.find("AKID"), std::string::npos);
+  EXPECT_EQ(redacted.find("TOKEN123"), std::string::npos);
+  EXPECT_EQ(redacted.find("abcdef0123"), std::string::npos);
+  EXPECT_NE(redacted.find("X-Amz-Date=20261126T120000Z"), std::string::npos);
+  EXPECT_NE(redacted.find("X-Amz-Signature=<redacted>"), std::string::npos);
+}
+
+TEST(Redaction, SecretsEchoedInErrorsAreRemoved) {
+  Harness h(1);
+  h.transport->reply(400, std::string(R"({"message":"bad key )") + k_secret + R"("})",
+                     {{"x-amzn-ErrorType", "InvalidParameterValueException"}});
+  auto response = h.client->call(get_function());
+  ASSERT_FALSE(response);
+  EXPECT_EQ(response.error().describe().find(k_secret), std::string::npos);
+  for (const CallEvent& e : h.events) EXPECT_EQ(e.text.find(k_secret), std::string::npos);
+}
+
+}  // namespace
+}  // namespace lcd::aws
