@@ -1,0 +1,90 @@
+#pragma once
+// S3 state: buckets, objects, multipart uploads and parts as rows in <state>/s3/s3.sqlite3, object
+// bytes as content-addressed blobs in <state>/s3/blobs. A blob is written before any row refers to
+// it and released when the last row referring to it goes, so a failed upload leaves nothing behind.
+// Errors carry S3's code and HTTP status (Error::code, Error::http_status).
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "local/blob_store.hpp"
+#include "local/s3/object_listing.hpp"
+#include "local/s3/s3_xml.hpp"
+#include "local/s3/sqlite_db.hpp"
+#include "util/result.hpp"
+
+namespace lcd::local::s3 {
+
+using HeaderPairs = std::vector<std::pair<std::string, std::string>>;
+
+struct ObjectMeta {
+  std::string bucket;
+  std::string key;
+  std::string blob;           // hex sha256 in the blob store
+  int64_t size = 0;
+  std::string etag;           // quoted
+  std::string last_modified;  // ISO-8601 ms
+  int64_t last_modified_ms = 0;
+  HeaderPairs headers;        // Content-Type, Content-Encoding, ..., x-amz-meta-* as stored
+  HeaderPairs checksums;      // (algorithm, base64) verified at upload
+};
+
+struct UploadPart {
+  int part_number = 0;
+  std::string blob;
+  int64_t size = 0;
+  std::string md5_hex;
+};
+
+// Makes an S3-shaped error.
+Error s3_error(int status, std::string code, std::string message);
+
+class S3Store {
+ public:
+  static Result<std::unique_ptr<S3Store>> open(const std::filesystem::path& dir);
+
+  Result<void> create_bucket(const std::string& name, const std::string& region);
+  Result<std::optional<std::string>> bucket_region(const std::string& name);  // nullopt: no such bucket
+  Result<void> delete_bucket(const std::string& name);
+  Result<std::vector<BucketSummary>> list_buckets();
+
+  // Stores the bytes, then the row; replaces an existing key.
+  Result<ObjectMeta> put_object(const std::string& bucket, const std::string& key, std::string_view bytes,
+                                HeaderPairs headers, HeaderPairs checksums);
+  Result<ObjectMeta> head_object(const std::string& bucket, const std::string& key);
+  Result<std::string> read_blob(const ObjectMeta& meta);
+  Result<void> delete_object(const std::string& bucket, const std::string& key);
+  // Every object whose key starts with `prefix`, in byte order of key.
+  Result<std::vector<ObjectEntry>> list_objects(const std::string& bucket, const std::string& prefix);
+  // New row for `key` pointing at the source's blob.
+  Result<ObjectMeta> copy_object(const ObjectMeta& source, const std::string& bucket, const std::string& key,
+                                 std::optional<HeaderPairs> replace_headers);
+
+  Result<std::string> create_upload(const std::string& bucket, const std::string& key, HeaderPairs headers);
+  // The quoted part ETag.
+  Result<std::string> put_part(const std::string& bucket, const std::string& key, const std::string& upload_id,
+                               int part_number, std::string_view bytes);
+  Result<ObjectMeta> complete_upload(const std::string& bucket, const std::string& key, const std::string& upload_id,
+                                     const std::vector<CompletedPart>& parts);
+  Result<void> abort_upload(const std::string& bucket, const std::string& key, const std::string& upload_id);
+
+ private:
+  S3Store() = default;
+  Result<void> require_bucket(const std::string& bucket);
+  // Removes blob files no row refers to any more. Takes the exclusive lock.
+  void release_blobs(const std::vector<std::string>& blobs);
+
+  std::unique_ptr<SqliteDb> m_db;
+  std::unique_ptr<BlobStore> m_blobs;
+  std::filesystem::path m_blob_dir;
+  // Shared while a blob is written and referenced; exclusive while unreferenced blobs are removed.
+  std::shared_mutex m_blob_lock;
+};
+
+}  // namespace lcd::local::s3

@@ -1,0 +1,59 @@
+#pragma once
+// S3 REST-XML bodies: builders for the responses we send and small parsers for the request bodies
+// we accept. Pure functions; no XML library (the shapes are fixed and tiny).
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "local/s3/object_listing.hpp"
+#include "util/result.hpp"
+
+namespace lcd::local::s3 {
+
+inline constexpr const char* k_s3_xmlns = "http://s3.amazonaws.com/doc/2006-03-01/";
+
+std::string xml_escape(std::string_view text);
+std::string xml_unescape(std::string_view text);
+
+// <Error><Code/><Message/>{<Name>value</Name>...}<RequestId/><HostId/></Error>
+std::string error_xml(std::string_view code, std::string_view message,
+                      const std::vector<std::pair<std::string, std::string>>& extra, std::string_view request_id);
+
+struct BucketSummary {
+  std::string name;
+  std::string creation_date;  // ISO-8601 with milliseconds
+};
+std::string list_buckets_xml(const std::vector<BucketSummary>& buckets, std::string_view owner_id);
+
+struct ListRequestEcho {
+  std::string bucket;
+  std::string prefix;
+  std::string delimiter;
+  int max_keys = 1000;
+  std::string continuation_token;
+  std::string start_after;
+  bool url_encode = false;  // encoding-type=url
+};
+std::string list_objects_v2_xml(const ListRequestEcho& request, const ListPage& page);
+
+std::string initiate_multipart_xml(std::string_view bucket, std::string_view key, std::string_view upload_id);
+std::string complete_multipart_xml(std::string_view location, std::string_view bucket, std::string_view key,
+                                   std::string_view etag);
+std::string copy_object_xml(std::string_view etag, std::string_view last_modified);
+std::string location_constraint_xml(std::string_view region);
+
+struct CompletedPart {
+  int part_number = 0;
+  std::string etag;  // unquoted
+};
+// <CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>"..."</ETag></Part>...</...>
+// Errors carry S3 code "MalformedXML".
+Result<std::vector<CompletedPart>> parse_complete_multipart(std::string_view body);
+
+// The LocationConstraint of a CreateBucketConfiguration body; "" for an empty body or element.
+Result<std::string> parse_location_constraint(std::string_view body);
+
+}  // namespace lcd::local::s3

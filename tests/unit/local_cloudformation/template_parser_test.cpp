@@ -1,0 +1,98 @@
+#include "local/cloudformation/template_parser.hpp"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+namespace lcd::local::cloudformation {
+namespace {
+
+using nlohmann::json;
+
+TEST(TemplateParser, JsonTemplate) {
+  auto t = parse_template(R"({"Resources":{"B":{"Type":"AWS::S3::Bucket"}}})");
+  ASSERT_TRUE(t) << t.error().message;
+  EXPECT_EQ((*t)["Resources"]["B"]["Type"], "AWS::S3::Bucket");
+}
+
+TEST(TemplateParser, YamlShortFormTagsBecomeLongForm) {
+  auto t = parse_template(R"(
+Resources:
+  F:
+    Type: AWS::Lambda::Function
+    Properties:
+      Role: !GetAtt Role.Arn
+      FunctionName: !Sub "${AWS::StackName}-fn"
+      Handler: !Join [".", [index, handler]]
+      Description: !Ref Desc
+      Timeout: 30
+      Quoted: "30"
+      Flag: true
+      Az: !Select [0, !GetAZs ""]
+      Parts: !Split [",", "a,b"]
+      Pick: !If [IsProd, !Ref AWS::NoValue, x]
+      Encoded: !Base64 hello
+      Mapped: !FindInMap [M, K, V]
+Conditions:
+  IsProd: !Equals [!Ref Env, prod]
+  NotProd: !Not [!Condition IsProd]
+  Both: !And [!Condition IsProd, !Or [!Condition IsProd, !Condition NotProd]]
+)");
+  ASSERT_TRUE(t) << t.error().message;
+  const auto& p = (*t)["Resources"]["F"]["Properties"];
+  EXPECT_EQ(p["Role"], json::parse(R"({"Fn::GetAtt":["Role","Arn"]})"));
+  EXPECT_EQ(p["FunctionName"], json::parse(R"({"Fn::Sub":"${AWS::StackName}-fn"})"));
+  EXPECT_EQ(p["Handler"], json::parse(R"({"Fn::Join":[".",["index","handler"]]})"));
+  EXPECT_EQ(p["Description"], json::parse(R"({"Ref":"Desc"})"));
+  EXPECT_EQ(p["Timeout"], 30);
+  EXPECT_EQ(p["Quoted"], "30");
+  EXPECT_EQ(p["Flag"], true);
+  EXPECT_EQ(p["Az"], json::parse(R"({"Fn::Select":[0,{"Fn::GetAZs":""}]})"));
+  EXPECT_EQ(p["Parts"], json::parse(R"({"Fn::Split":[",","a,b"]})"));
+  EXPECT_EQ(p["Pick"], json::parse(R"({"Fn::If":["IsProd",{"Ref":"AWS::NoValue"},"x"]})"));
+  EXPECT_EQ(p["Encoded"], json::parse(R"({"Fn::Base64":"hello"})"));
+  EXPECT_EQ(p["Mapped"], json::parse(R"({"Fn::FindInMap":["M","K","V"]})"));
+  const auto& c = (*t)["Conditions"];
+  EXPECT_EQ(c["IsProd"], json::parse(R"({"Fn::Equals":[{"Ref":"Env"},"prod"]})"));
+  EXPECT_EQ(c["NotProd"], json::parse(R"({"Fn::Not":[{"Condition":"IsProd"}]})"));
+  EXPECT_EQ(c["Both"]["Fn::And"][1]["Fn::Or"][1], json::parse(R"({"Condition":"NotProd"})"));
+}
+
+TEST(TemplateParser, LiteralBlockKeepsNewlines) {
+  auto t = parse_template("Resources:\n  F:\n    Type: X::Y::Z\n    Properties:\n      Code: |\n        line1\n        line2\n");
+  ASSERT_TRUE(t) << t.error().message;
+  EXPECT_EQ((*t)["Resources"]["F"]["Properties"]["Code"], "line1\nline2\n");
+}
+
+TEST(TemplateParser, BadJsonNamesTheLine) {
+  auto t = parse_template("{\n  \"Resources\": {\n    \"B\": \n  }\n}");
+  ASSERT_FALSE(t);
+  EXPECT_EQ(t.error().code, "ValidationError");
+  EXPECT_NE(t.error().message.find("Template format error: JSON not well-formed"), std::string::npos);
+  EXPECT_NE(t.error().message.find("line 4"), std::string::npos) << t.error().message;
+}
+
+TEST(TemplateParser, BadYamlNamesTheLine) {
+  auto t = parse_template("Resources:\n  B:\n    Type: [unclosed\n");
+  ASSERT_FALSE(t);
+  EXPECT_EQ(t.error().code, "ValidationError");
+  EXPECT_NE(t.error().message.find("YAML not well-formed"), std::string::npos) << t.error().message;
+  EXPECT_NE(t.error().message.find("line "), std::string::npos);
+}
+
+TEST(TemplateParser, RejectsUnknownTagsDuplicateKeysAndNonObjects) {
+  auto unknown = parse_template("Resources:\n  B:\n    Type: !Frobnicate x\n");
+  ASSERT_FALSE(unknown);
+  EXPECT_NE(unknown.error().message.find("!Frobnicate"), std::string::npos);
+  auto dup = parse_template("Resources:\n  B:\n    Type: a\n  B:\n    Type: b\n");
+  ASSERT_FALSE(dup);
+  EXPECT_NE(dup.error().message.find("duplicate key 'B'"), std::string::npos);
+  EXPECT_FALSE(parse_template("- a\n- b\n"));
+  EXPECT_FALSE(parse_template("   "));
+  auto getatt = parse_template("Outputs:\n  O:\n    Value: !GetAtt NoDot\n");
+  ASSERT_FALSE(getatt);
+  EXPECT_NE(getatt.error().message.find("Resource.Attribute"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace lcd::local::cloudformation
