@@ -74,6 +74,35 @@ Result<HttpRequest> AwsClient::build_signed_request(const ServiceRequest& reques
   return http;
 }
 
+Result<std::string> AwsClient::presign_url(const ServiceRequest& request, std::chrono::seconds expires) {
+  if (expires.count() < 1 || expires.count() > 604800)
+    return fail(ErrorKind::invalid, "presigned URL expiry must be 1 to 604800 seconds");
+  auto endpoint = m_config.endpoint_for(request.service);
+  if (!endpoint) return fail(endpoint.error());
+  sigv4::SigningRequest to_sign;
+  to_sign.method = request.method;
+  to_sign.path = endpoint->base_path + (request.path.empty() ? "/" : request.path);
+  to_sign.query = request.query;
+  to_sign.headers.emplace_back("Host", endpoint->host_header());
+  to_sign.payload_hash = request.service == "s3" ? sigv4::k_unsigned_payload : hex_encode(sha256(request.body));
+  sigv4::SigningParams params =
+      sigv4::signing_params_for(m_config.credentials, m_config.region, request.service, m_clock.now());
+  params.expires = expires;
+  sigv4::SigningResult signature = sigv4::presign_query(to_sign, params);
+  std::vector<std::pair<std::string, std::string>> query = request.query;
+  for (auto& param : signature.query_to_add) query.push_back(std::move(param));
+  return endpoint->scheme + "://" + endpoint->host_header() + to_sign.path + "?" + encode_query(query);
+}
+
+Result<std::unique_ptr<AwsClient>> make_aws_client(const AwsConfigOptions& config_options,
+                                                   AwsClientOptions client_options,
+                                                   const TransportOptions& transport_options) {
+  auto config = resolve_aws_config(config_options, process_environment(), real_files());
+  if (!config) return fail(config.error());
+  std::shared_ptr<Transport> transport = make_curl_transport(transport_options);
+  return std::make_unique<AwsClient>(std::move(*config), std::move(transport), std::move(client_options));
+}
+
 Result<ServiceResponse> AwsClient::call(const ServiceRequest& request) {
   const std::string label = request.operation.empty() ? request.service + " " + request.method : request.operation;
   bool retried = false;

@@ -46,6 +46,10 @@ class AwsClient final : public ServiceCaller {
   // One signed attempt's HTTP request (signed at clock.now()).
   Result<HttpRequest> build_signed_request(const ServiceRequest& request);
 
+  // A presigned URL (query form) for the request, valid for `expires` (1 s .. 7 days). Headers other
+  // than Host are not signed; S3 uses UNSIGNED-PAYLOAD, other services the hash of request.body.
+  Result<std::string> presign_url(const ServiceRequest& request, std::chrono::seconds expires);
+
   const AwsConfig& config() const { return m_config; }
   RetryStrategy& retry_strategy() { return m_retry; }
 
@@ -58,6 +62,11 @@ class AwsClient final : public ServiceCaller {
   Clock& m_clock;
   RetryStrategy m_retry;
 };
+
+// Resolves the configuration from the process environment and ~/.aws files and sends over libcurl.
+Result<std::unique_ptr<AwsClient>> make_aws_client(const AwsConfigOptions& config_options,
+                                                   AwsClientOptions client_options = {},
+                                                   const TransportOptions& transport_options = {});
 
 // The query string as sent: names and values percent-encoded with the SigV4 unreserved set, in order.
 std::string encode_query(const std::vector<std::pair<std::string, std::string>>& query);

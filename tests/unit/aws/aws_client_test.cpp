@@ -5,6 +5,7 @@
 #include "aws/redaction.hpp"
 #include "fake_transport.hpp"
 #include "sigv4/authorization_parser.hpp"
+#include "util/encoding.hpp"
 #include "util/strings.hpp"
 
 namespace lcd::aws {
@@ -227,6 +228,46 @@ TEST(Redaction, SecretsEchoedInErrorsAreRemoved) {
   ASSERT_FALSE(response);
   EXPECT_EQ(response.error().describe().find(k_secret), std::string::npos);
   for (const CallEvent& e : h.events) EXPECT_EQ(e.text.find(k_secret), std::string::npos);
+}
+
+}  // namespace
+}  // namespace lcd::aws
+
+namespace lcd::aws {
+namespace {
+
+TEST(PresignUrl, S3UrlVerifiesWithUnsignedPayload) {
+  test::FakeClock clock;
+  AwsClientOptions options;
+  options.clock = &clock;
+  AwsConfig config;
+  config.credentials = {"AKIDTEST", "s3-secret", "tok"};
+  config.region = "us-east-1";
+  config.endpoint_url = "http://localhost:9000";
+  AwsClient client(config, std::make_shared<test::FakeTransport>(), options);
+  ServiceRequest get;
+  get.service = "s3";
+  get.method = "GET";
+  get.path = "/bkt/builds/app%20v1.zip";
+  auto url = client.presign_url(get, std::chrono::seconds(900));
+  ASSERT_TRUE(url) << url.error().message;
+  ASSERT_TRUE(starts_with(*url, "http://localhost:9000/bkt/builds/app%20v1.zip?X-Amz-Algorithm=AWS4-HMAC-SHA256&"));
+  EXPECT_NE(url->find("X-Amz-Expires=900"), std::string::npos);
+  EXPECT_NE(url->find("X-Amz-Security-Token=tok"), std::string::npos);
+
+  sigv4::SigningRequest incoming{"GET", get.path, {}, {{"Host", "localhost:9000"}}, sigv4::k_unsigned_payload};
+  for (const std::string& pair : split(url->substr(url->find('?') + 1), '&')) {
+    size_t eq = pair.find('=');
+    incoming.query.emplace_back(*uri_decode(pair.substr(0, eq)), *uri_decode(pair.substr(eq + 1)));
+  }
+  auto parsed = sigv4::parse_request_authorization(incoming);
+  ASSERT_TRUE(parsed && *parsed);
+  EXPECT_TRUE((*parsed)->presigned);
+  EXPECT_EQ((*parsed)->amz_date, "20261126T120000Z");
+  EXPECT_EQ(sigv4::expected_signature(incoming, **parsed, "s3-secret", sigv4::canonical_options_for_service("s3")).signature,
+            (*parsed)->signature);
+  EXPECT_FALSE(client.presign_url(get, std::chrono::seconds(0)));
+  EXPECT_FALSE(client.presign_url(get, std::chrono::seconds(604801)));
 }
 
 }  // namespace
