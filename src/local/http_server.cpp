@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <exception>
+#include <filesystem>
 
 #include "util/encoding.hpp"
 
@@ -44,6 +45,34 @@ int find_connection_socket(const HttpRequest& request) {
     }
   }
   return -1;
+}
+
+int local_port_of(int fd) {
+  sockaddr_storage local{};
+  socklen_t len = sizeof(local);
+  if (getsockname(fd, reinterpret_cast<sockaddr*>(&local), &len) != 0) return -1;
+  if (local.ss_family == AF_INET) return ntohs(reinterpret_cast<sockaddr_in*>(&local)->sin_port);
+  if (local.ss_family == AF_INET6) return ntohs(reinterpret_cast<sockaddr_in6*>(&local)->sin6_port);
+  return -1;
+}
+
+// Wakes every worker blocked on an idle keep-alive connection of ours, so shutdown does not wait
+// for clients to hang up: shuts down each connected socket whose local port is the server's.
+void shutdown_connections(int port) {
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc/self/fd", ec)) {
+    int fd = -1;
+    try {
+      fd = std::stoi(entry.path().filename().string());
+    } catch (const std::exception&) {
+      continue;
+    }
+    if (fd < 3 || local_port_of(fd) != port) continue;
+    sockaddr_storage peer{};
+    socklen_t len = sizeof(peer);
+    if (getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &len) != 0) continue;
+    shutdown(fd, SHUT_RDWR);
+  }
 }
 
 void reset_connection(const HttpRequest& request) {
@@ -84,6 +113,7 @@ class HttpServer::Impl {
   Impl(HttpServerOptions options, HttpHandler& handler) : m_options(std::move(options)), m_handler(handler) {
     size_t threads = m_options.worker_threads;
     m_server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+    m_server.set_tcp_nodelay(true);
     m_server.set_keep_alive_max_count(100000);
     m_server.set_keep_alive_timeout(m_options.keep_alive_timeout_s);
     m_server.set_payload_max_length(m_options.max_body_bytes);
@@ -131,6 +161,7 @@ class HttpServer::Impl {
   }
 
   HttpServerOptions m_options;
+  int m_bound_port = -1;
   HttpHandler& m_handler;
   httplib::Server m_server;
 };
@@ -151,11 +182,15 @@ Result<uint16_t> HttpServer::bind() {
     return fail(ErrorKind::io, "cannot listen on " + m_impl->m_options.host + ":" +
                                    std::to_string(m_impl->m_options.port));
   }
+  m_impl->m_bound_port = port;
   return static_cast<uint16_t>(port);
 }
 
 void HttpServer::serve() { m_impl->m_server.listen_after_bind(); }
 
-void HttpServer::stop() { m_impl->m_server.stop(); }
+void HttpServer::stop() {
+  m_impl->m_server.stop();
+  if (m_impl->m_bound_port > 0) shutdown_connections(m_impl->m_bound_port);
+}
 
 }  // namespace lcd::local
