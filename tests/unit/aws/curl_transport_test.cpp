@@ -59,6 +59,25 @@ TEST(CurlTransport, ReusesTheConnection) {
   EXPECT_EQ(server.connections(), 1);
 }
 
+TEST(CurlTransport, ConcurrentSendsShareThePool) {
+  LoopbackServer server([](const ReceivedRequest& r) { return Reply{200, {}, r.target}; });
+  auto transport = make_curl_transport();
+  std::atomic<int> good{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 10; ++i) {
+        std::string path = "/t" + std::to_string(t) + "/" + std::to_string(i);
+        auto response = transport->send(HttpRequest{"GET", server.url() + path, {}, "", nullptr});
+        if (response && response->status == 200 && response->body == path) ++good;
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(good, 40);
+  EXPECT_LE(server.connections(), 4);  // pooled handles keep their connections
+}
+
 TEST(CurlTransport, StreamsALargeFileBody) {
   LoopbackServer server([](const ReceivedRequest& r) { return Reply{200, {}, hex_encode(sha256(r.body))}; });
   TempDir dir;
