@@ -6,7 +6,10 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <condition_variable>
 #include <functional>
+#include <map>
+#include <thread>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -66,30 +69,47 @@ class LambdaStore {
   LambdaStore(const LambdaStore&) = delete;
   LambdaStore& operator=(const LambdaStore&) = delete;
 
-  // Runs `body` inside BEGIN IMMEDIATE .. COMMIT; rolls back when it returns an error.
-  // The commit is durable when this returns a value.
+  // Runs `body` in BEGIN IMMEDIATE .. COMMIT; rolls back when it returns an error. Returns only
+  // after the commit is durable: commits are written to the WAL without fsync (synchronous=NORMAL)
+  // and a syncer thread fsyncs the WAL for every commit made so far, outside the store lock
+  // (group commit: concurrent writers share one fsync instead of queueing for one each).
   template <class T>
   auto write(T&& body) -> decltype(body()) {
-    using E = typename decltype(body())::error_type;
-    std::lock_guard lock(m_mutex);
-    if (auto begun = exec("BEGIN IMMEDIATE"); !begun) {
-      return tl::unexpected(adapt_store_error(begun.error(), static_cast<const E*>(nullptr)));
+    using R = decltype(body());
+    using E = typename R::error_type;
+    auto store_error = [](const Error& e) { return R(tl::unexpect, adapt_store_error(e, static_cast<const E*>(nullptr))); };
+    std::optional<R> result;
+    uint64_t seq = 0;
+    {
+      std::lock_guard lock(m_mutex);
+      if (auto begun = exec("BEGIN IMMEDIATE"); !begun) return store_error(begun.error());
+      result.emplace(body());
+      if (!*result) {
+        (void)exec("ROLLBACK");
+        return std::move(*result);
+      }
+      if (auto committed = exec("COMMIT"); !committed) {
+        (void)exec("ROLLBACK");
+        return store_error(committed.error());
+      }
+      seq = ++m_commit_seq;
     }
-    auto result = body();
-    if (!result) {
-      (void)exec("ROLLBACK");
-      return result;
-    }
-    if (auto committed = exec("COMMIT"); !committed) {
-      (void)exec("ROLLBACK");
-      return tl::unexpected(adapt_store_error(committed.error(), static_cast<const E*>(nullptr)));
-    }
-    return result;
+    if (auto durable = await_durable(seq); !durable) return store_error(durable.error());
+    return std::move(*result);
   }
+  // Consistent reads. When they may have seen commits not yet durable, waits until those are
+  // (a reader never reports state that a crash could still take back).
   template <class T>
   auto read(T&& body) -> decltype(body()) {
-    std::lock_guard lock(m_mutex);
-    return body();
+    using E = typename decltype(body())::error_type;
+    std::unique_lock lock(m_mutex);
+    auto result = body();
+    uint64_t seen = m_commit_seq;
+    lock.unlock();
+    if (auto durable = await_durable(seen); !durable) {
+      return decltype(body())(tl::unexpect, adapt_store_error(durable.error(), static_cast<const E*>(nullptr)));
+    }
+    return result;
   }
 
   // Primitives (call inside write()/read()).
@@ -125,9 +145,21 @@ class LambdaStore {
  private:
   LambdaStore() = default;
   Result<void> exec(const char* sql);
+  // Blocks (without the store lock) until commit `seq` has been fsynced.
+  Result<void> await_durable(uint64_t seq);
+  void syncer_loop();
 
   class Statements;
   std::mutex m_mutex;
+  uint64_t m_commit_seq = 0;              // commits made (guarded by m_mutex)
+  std::mutex m_sync_mutex;                // guards the members below
+  std::condition_variable m_sync_cv;
+  uint64_t m_requested_seq = 0;           // highest commit someone waits for
+  uint64_t m_synced_seq = 0;              // every commit up to this one is on disk
+  std::optional<Error> m_sync_error;      // a failed fsync: later commits cannot be acknowledged
+  bool m_stopping = false;
+  std::filesystem::path m_wal_path;
+  std::thread m_syncer;
   void* m_db = nullptr;  // sqlite3*
   std::unique_ptr<Statements> m_statements;
 };
