@@ -1,0 +1,434 @@
+#include <gtest/gtest.h>
+
+#include <deque>
+
+#include "clients/xml_reader.hpp"
+#include "harness.hpp"
+#include "pipeline/stack_step.hpp"
+#include "util/encoding.hpp"
+
+namespace lcd::pipeline {
+namespace {
+
+using clients::xml_escape;
+using test::FakeClock;
+using test::RecordingObserver;
+
+std::map<std::string, std::string> form(const std::string& body) {
+  std::map<std::string, std::string> out;
+  for (const auto& pair : split(body, '&')) {
+    auto eq = pair.find('=');
+    out[uri_decode(pair.substr(0, eq), true).value_or("")] = uri_decode(pair.substr(eq + 1), true).value_or("");
+  }
+  return out;
+}
+
+// CloudFormation behind ServiceCaller: each DescribeStacks poll plays one scripted step of the
+// running operation (appending its events, setting the status). Events are served newest first,
+// two per page, so reading them exercises NextToken.
+class FakeCloudFormation : public aws::ServiceCaller {
+ public:
+  struct Step {
+    std::string logical;
+    std::string type;
+    std::string resource_status;
+    std::string reason;
+    std::string stack_status;  // empty: unchanged
+  };
+  struct StackState {
+    std::string id;
+    std::string status;
+    std::string reason;
+    std::vector<clients::StackEvent> events;  // oldest first
+    std::deque<Step> script;
+    bool deleted = false;
+  };
+
+  std::map<std::string, StackState> stacks;
+  std::vector<std::string> validate_capabilities;
+  std::string validate_error;
+  bool no_updates = false;
+  std::vector<Step> create_script, update_script, delete_script;
+  std::vector<std::map<std::string, std::string>> log;
+  int event_counter = 0;
+
+  int count(const std::string& action) const {
+    int n = 0;
+    for (const auto& r : log) n += r.at("Action") == action;
+    return n;
+  }
+  const std::map<std::string, std::string>& last(const std::string& action) const {
+    for (auto it = log.rbegin(); it != log.rend(); ++it)
+      if (it->at("Action") == action) return *it;
+    throw std::runtime_error("no " + action);
+  }
+
+  void add_event(StackState& s, const std::string& name, const Step& step) {
+    clients::StackEvent e;
+    e.event_id = "ev-" + std::to_string(++event_counter);
+    e.stack_name = name;
+    e.stack_id = s.id;
+    e.logical_resource_id = step.logical.empty() ? name : step.logical;
+    e.resource_type = step.type.empty() ? "AWS::CloudFormation::Stack" : step.type;
+    e.resource_status = step.resource_status;
+    e.resource_status_reason = step.reason;
+    e.timestamp = "2026-11-26T12:00:" + std::string(event_counter < 10 ? "0" : "") + std::to_string(event_counter) + ".000Z";
+    s.events.push_back(e);
+  }
+
+  void start(const std::string& name, StackState& s, const std::string& status, const std::vector<Step>& script) {
+    s.status = status;
+    add_event(s, name, {"", "", status, "User Initiated", ""});
+    s.script.assign(script.begin(), script.end());
+  }
+
+  Result<aws::ServiceResponse> call(const aws::ServiceRequest& r) override {
+    EXPECT_EQ(r.service, "cloudformation");
+    EXPECT_EQ(r.method, "POST");
+    auto f = form(r.body);
+    EXPECT_EQ(f["Version"], "2010-05-15");
+    log.push_back(f);
+    const std::string action = f["Action"];
+    const std::string name = f["StackName"];
+    if (action == "ValidateTemplate") {
+      if (!validate_error.empty()) return error("ValidationError", validate_error);
+      std::string caps;
+      for (const auto& c : validate_capabilities) caps += "<member>" + c + "</member>";
+      return ok(action, "<Parameters/><Capabilities>" + caps + "</Capabilities>");
+    }
+    StackState* s = find(name);
+    if (action == "CreateStack") {
+      if (s) return error("AlreadyExistsException", "Stack [" + name + "] already exists");
+      StackState& n = stacks[name];
+      n = StackState{};
+      n.id = "arn:aws:cloudformation:us-east-1:000000000000:stack/" + name + "/" + std::to_string(stacks.size()) + "-" + std::to_string(event_counter);
+      start(name, n, "CREATE_IN_PROGRESS", create_script);
+      return ok(action, "<StackId>" + n.id + "</StackId>");
+    }
+    if (!s) return error("ValidationError", "Stack with id " + name + " does not exist");
+    if (action == "UpdateStack") {
+      if (no_updates) return error("ValidationError", "No updates are to be performed.");
+      start(name, *s, "UPDATE_IN_PROGRESS", update_script);
+      return ok(action, "<StackId>" + s->id + "</StackId>");
+    }
+    if (action == "DeleteStack") {
+      start(name, *s, "DELETE_IN_PROGRESS", delete_script);
+      return aws::ServiceResponse{200, {}, "<DeleteStackResponse><ResponseMetadata/></DeleteStackResponse>"};
+    }
+    if (action == "DescribeStacks") {
+      if (!s->script.empty()) {
+        Step step = s->script.front();
+        s->script.pop_front();
+        if (!step.resource_status.empty()) add_event(*s, name, step);
+        if (!step.stack_status.empty()) {
+          s->status = step.stack_status;
+          if (step.stack_status == "DELETE_COMPLETE") s->deleted = true;
+        }
+      }
+      if (s->deleted && name == stack_name_of(*s)) return error("ValidationError", "Stack with id " + name + " does not exist");
+      return ok(action, "<Stacks><member><StackName>" + stack_name_of(*s) + "</StackName><StackId>" + s->id +
+                            "</StackId><StackStatus>" + s->status + "</StackStatus><StackStatusReason>" + xml_escape(s->reason) +
+                            "</StackStatusReason><Outputs><member><OutputKey>FnArn</OutputKey><OutputValue>arn:fn</OutputValue>"
+                            "</member></Outputs></member></Stacks>");
+    }
+    if (action == "DescribeStackEvents") {
+      size_t start_at = f.count("NextToken") ? std::stoul(f["NextToken"]) : 0;
+      std::string members;
+      size_t i = start_at;
+      for (; i < s->events.size() && i < start_at + 2; ++i) {
+        const auto& e = s->events[s->events.size() - 1 - i];
+        members += "<member><EventId>" + e.event_id + "</EventId><StackName>" + e.stack_name +
+                   "</StackName><LogicalResourceId>" + e.logical_resource_id + "</LogicalResourceId><ResourceType>" +
+                   e.resource_type + "</ResourceType><Timestamp>" + e.timestamp + "</Timestamp><ResourceStatus>" +
+                   e.resource_status + "</ResourceStatus><ResourceStatusReason>" + xml_escape(e.resource_status_reason) +
+                   "</ResourceStatusReason></member>";
+      }
+      std::string token = i < s->events.size() ? "<NextToken>" + std::to_string(i) + "</NextToken>" : "";
+      return ok(action, "<StackEvents>" + members + "</StackEvents>" + token);
+    }
+    if (action == "DescribeStackResources") {
+      return ok(action, "<StackResources><member><LogicalResourceId>Fn</LogicalResourceId><ResourceType>AWS::Lambda::Function"
+                        "</ResourceType><ResourceStatus>CREATE_COMPLETE</ResourceStatus></member></StackResources>");
+    }
+    return error("InvalidAction", action);
+  }
+
+ private:
+  StackState* find(const std::string& name_or_id) {
+    for (auto& [n, s] : stacks) {
+      if ((n == name_or_id && !s.deleted) || s.id == name_or_id) return &s;
+    }
+    return nullptr;
+  }
+  std::string stack_name_of(const StackState& s) const {
+    for (const auto& [n, st] : stacks)
+      if (&st == &s) return n;
+    return {};
+  }
+  static Result<aws::ServiceResponse> ok(const std::string& action, const std::string& result) {
+    return aws::ServiceResponse{200, {}, "<" + action + "Response xmlns=\"http://cloudformation.amazonaws.com/doc/2010-05-15/\"><" +
+                                             action + "Result>" + result + "</" + action + "Result></" + action + "Response>"};
+  }
+  static Result<aws::ServiceResponse> error(const std::string& code, const std::string& message) {
+    Error e{code == "ValidationError" && message.find("does not exist") != std::string::npos ? ErrorKind::not_found
+            : code == "AlreadyExistsException"                                              ? ErrorKind::conflict
+                                                                                            : ErrorKind::invalid,
+            message};
+    e.code = code;
+    e.http_status = 400;
+    return tl::unexpected<Error>(std::move(e));
+  }
+};
+
+struct StackBench {
+  FakeCloudFormation service;
+  clients::CloudFormationClient cfn{service};
+  FakeClock clock;
+  RecordingObserver observer;
+  StackContext ctx{cfn, clock, observer, {std::chrono::seconds(5), std::chrono::minutes(10)}};
+  StackSettings settings{"app", "template.yaml", {{"Stage", "prod"}}, {}};
+  std::vector<std::string> messages() const {
+    std::vector<std::string> out;
+    for (const auto& e : observer.events)
+      if (starts_with(e, "msg ")) out.push_back(e.substr(4));
+    return out;
+  }
+};
+
+const char* k_template = "Resources:\n  Role:\n    Type: AWS::IAM::Role\n  Fn:\n    Type: AWS::Lambda::Function\n";
+
+TEST(StackDeploy, CreatesWithCapabilitiesAndStreamsEventsOldestFirst) {
+  StackBench b;
+  b.service.create_script = {{"Role", "AWS::IAM::Role", "CREATE_IN_PROGRESS", "", ""},
+                             {"Role", "AWS::IAM::Role", "CREATE_COMPLETE", "", ""},
+                             {"Fn", "AWS::Lambda::Function", "CREATE_IN_PROGRESS", "", ""},
+                             {"Fn", "AWS::Lambda::Function", "CREATE_COMPLETE", "", ""},
+                             {"", "", "CREATE_COMPLETE", "", "CREATE_COMPLETE"}};
+  auto out = run_stack_deploy(b.ctx, b.settings, k_template);
+  ASSERT_TRUE(out) << out.error().message;
+  EXPECT_EQ(out->action, StackAction::created);
+  EXPECT_EQ(out->status, "CREATE_COMPLETE");
+  ASSERT_EQ(out->outputs.size(), 1u);
+  EXPECT_EQ(out->outputs[0].value, "arn:fn");
+  const auto& create = b.service.last("CreateStack");
+  EXPECT_EQ(create.at("Capabilities.member.1"), "CAPABILITY_IAM");
+  EXPECT_EQ(create.count("Capabilities.member.2"), 0u);
+  EXPECT_EQ(create.at("Parameters.member.1.ParameterKey"), "Stage");
+  EXPECT_EQ(create.at("Parameters.member.1.ParameterValue"), "prod");
+  EXPECT_EQ(create.at("TemplateBody"), k_template);
+  // Every event reported exactly once, in the order they happened.
+  ASSERT_EQ(out->events.size(), 6u);
+  const std::vector<std::string> expected = {"CREATE_IN_PROGRESS", "CREATE_IN_PROGRESS", "CREATE_COMPLETE",
+                                             "CREATE_IN_PROGRESS", "CREATE_COMPLETE", "CREATE_COMPLETE"};
+  for (size_t i = 0; i < expected.size(); ++i) EXPECT_EQ(out->events[i].resource_status, expected[i]) << i;
+  EXPECT_EQ(out->events[1].logical_resource_id, "Role");
+  EXPECT_EQ(out->events[3].logical_resource_id, "Fn");
+  auto msgs = b.messages();
+  auto pos = [&](const std::string& needle) {
+    for (size_t i = 0; i < msgs.size(); ++i)
+      if (msgs[i].find(needle) != std::string::npos) return static_cast<int>(i);
+    return -1;
+  };
+  EXPECT_GE(pos("CREATE_COMPLETE AWS::IAM::Role Role"), 0);
+  EXPECT_LT(pos("CREATE_COMPLETE AWS::IAM::Role Role"), pos("CREATE_IN_PROGRESS AWS::Lambda::Function Fn"));
+  // Polled on the fake clock: one interval between the five status polls.
+  EXPECT_EQ(b.clock.monotonic().time_since_epoch(), std::chrono::seconds(20));
+}
+
+TEST(StackDeploy, NamedIamAndValidateTemplateCapabilitiesAreAdded) {
+  EXPECT_TRUE(capabilities_from_template_text("Resources: {Fn: {Type: AWS::Lambda::Function}}").empty());
+  auto named = capabilities_from_template_text("{\"R\": {\"Type\": \"AWS::IAM::Role\", \"Properties\": {\"RoleName\": \"x\"}}}");
+  ASSERT_EQ(named.size(), 2u);
+  EXPECT_EQ(named[1], "CAPABILITY_NAMED_IAM");
+  auto yaml_named = capabilities_from_template_text("R:\n  Type: AWS::IAM::Role\n  Properties:\n    RoleName: x\n");
+  EXPECT_EQ(yaml_named.size(), 2u);
+
+  StackBench b;
+  b.service.validate_capabilities = {"CAPABILITY_AUTO_EXPAND"};
+  b.service.create_script = {{"", "", "CREATE_COMPLETE", "", "CREATE_COMPLETE"}};
+  b.settings.capabilities = {"CAPABILITY_IAM"};
+  auto out = run_stack_deploy(b.ctx, b.settings, k_template);
+  ASSERT_TRUE(out) << out.error().message;
+  const auto& create = b.service.last("CreateStack");
+  EXPECT_EQ(create.at("Capabilities.member.1"), "CAPABILITY_IAM");
+  EXPECT_EQ(create.at("Capabilities.member.2"), "CAPABILITY_AUTO_EXPAND");
+  EXPECT_EQ(create.count("Capabilities.member.3"), 0u);
+}
+
+TEST(StackDeploy, InvalidTemplateFailsBeforeAnyChange) {
+  StackBench b;
+  b.service.validate_error = "Template format error: unsupported structure.";
+  auto out = run_stack_deploy(b.ctx, b.settings, "nonsense");
+  ASSERT_FALSE(out);
+  EXPECT_NE(out.error().message.find("template template.yaml is invalid: Template format error"), std::string::npos);
+  EXPECT_EQ(b.service.count("CreateStack"), 0);
+}
+
+TEST(StackDeploy, FailureNamesTheFailingResourceAndItsReason) {
+  StackBench b;
+  b.service.create_script = {
+      {"Role", "AWS::IAM::Role", "CREATE_COMPLETE", "", ""},
+      {"Fn", "AWS::Lambda::Function", "CREATE_FAILED", "Properties validation failed: required key [Code] not found", ""},
+      {"Other", "AWS::S3::Bucket", "CREATE_FAILED", "Resource creation cancelled", "ROLLBACK_IN_PROGRESS"},
+      {"", "", "ROLLBACK_IN_PROGRESS", "The following resource(s) failed to create: [Fn, Other].", ""},
+      {"Role", "AWS::IAM::Role", "DELETE_COMPLETE", "", ""},
+      {"", "", "ROLLBACK_COMPLETE", "", "ROLLBACK_COMPLETE"}};
+  auto out = run_stack_deploy(b.ctx, b.settings, k_template);
+  ASSERT_FALSE(out);
+  EXPECT_EQ(out.error().message,
+            "stack app create failed (ROLLBACK_COMPLETE): resource Fn (AWS::Lambda::Function) CREATE_FAILED: "
+            "Properties validation failed: required key [Code] not found");
+  EXPECT_TRUE(b.observer.saw("CREATE_FAILED AWS::Lambda::Function Fn: Properties validation failed"));
+  EXPECT_TRUE(b.observer.saw("ROLLBACK_COMPLETE AWS::CloudFormation::Stack app"));
+}
+
+TEST(StackDeploy, RollbackCompleteStackMustBeDeletedOrIsRecreatedWhenAsked) {
+  StackBench b;
+  b.service.create_script = {{"Fn", "AWS::Lambda::Function", "CREATE_FAILED", "bad", "ROLLBACK_COMPLETE"}};
+  ASSERT_FALSE(run_stack_deploy(b.ctx, b.settings, k_template));
+
+  auto refused = run_stack_deploy(b.ctx, b.settings, k_template);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().kind, ErrorKind::conflict);
+  EXPECT_NE(refused.error().message.find("ROLLBACK_COMPLETE"), std::string::npos);
+  EXPECT_NE(refused.error().message.find("must be deleted"), std::string::npos);
+  EXPECT_EQ(b.service.count("UpdateStack"), 0);
+  EXPECT_EQ(b.service.count("DeleteStack"), 0);
+
+  b.service.delete_script = {{"Role", "AWS::IAM::Role", "DELETE_COMPLETE", "", ""},
+                             {"", "", "DELETE_COMPLETE", "", "DELETE_COMPLETE"}};
+  b.service.create_script = {{"", "", "CREATE_COMPLETE", "", "CREATE_COMPLETE"}};
+  auto recreated = run_stack_deploy(b.ctx, b.settings, k_template, StackDeployOptions{true});
+  ASSERT_TRUE(recreated) << recreated.error().message;
+  EXPECT_EQ(recreated->action, StackAction::recreated);
+  EXPECT_EQ(recreated->status, "CREATE_COMPLETE");
+  EXPECT_EQ(b.service.count("DeleteStack"), 1);
+  EXPECT_EQ(b.service.count("CreateStack"), 2);
+  EXPECT_TRUE(b.observer.saw("DELETE_COMPLETE AWS::IAM::Role Role"));
+}
+
+TEST(StackDeploy, UpdateReportsOnlyNewEventsAndNoUpdatesIsUnchanged) {
+  StackBench b;
+  b.service.create_script = {{"Fn", "AWS::Lambda::Function", "CREATE_COMPLETE", "", ""},
+                             {"", "", "CREATE_COMPLETE", "", "CREATE_COMPLETE"}};
+  ASSERT_TRUE(run_stack_deploy(b.ctx, b.settings, k_template));
+  const size_t before = b.observer.events.size();
+
+  b.service.update_script = {{"Fn", "AWS::Lambda::Function", "UPDATE_IN_PROGRESS", "", ""},
+                             {"Fn", "AWS::Lambda::Function", "UPDATE_COMPLETE", "", ""},
+                             {"", "", "UPDATE_COMPLETE_CLEANUP_IN_PROGRESS", "", "UPDATE_COMPLETE_CLEANUP_IN_PROGRESS"},
+                             {"", "", "UPDATE_COMPLETE", "", "UPDATE_COMPLETE"}};
+  auto updated = run_stack_deploy(b.ctx, b.settings, k_template);
+  ASSERT_TRUE(updated) << updated.error().message;
+  EXPECT_EQ(updated->action, StackAction::updated);
+  EXPECT_EQ(updated->status, "UPDATE_COMPLETE");
+  ASSERT_EQ(updated->events.size(), 5u);  // the creation's events are not repeated
+  EXPECT_EQ(updated->events.front().resource_status, "UPDATE_IN_PROGRESS");
+  EXPECT_EQ(updated->events.front().resource_type, "AWS::CloudFormation::Stack");
+  EXPECT_EQ(b.service.last("UpdateStack").at("Capabilities.member.1"), "CAPABILITY_IAM");
+  for (size_t i = before; i < b.observer.events.size(); ++i) {
+    EXPECT_EQ(b.observer.events[i].find("CREATE_COMPLETE AWS::"), std::string::npos) << b.observer.events[i];
+  }
+
+  b.service.no_updates = true;
+  auto same = run_stack_deploy(b.ctx, b.settings, k_template);
+  ASSERT_TRUE(same) << same.error().message;
+  EXPECT_EQ(same->action, StackAction::unchanged);
+  EXPECT_EQ(same->status, "UPDATE_COMPLETE");
+  EXPECT_TRUE(b.observer.saw("no updates are to be performed"));
+}
+
+TEST(StackDeploy, FailedUpdateNamesResource) {
+  StackBench b;
+  b.service.create_script = {{"", "", "CREATE_COMPLETE", "", "CREATE_COMPLETE"}};
+  ASSERT_TRUE(run_stack_deploy(b.ctx, b.settings, k_template));
+  b.service.update_script = {{"Fn", "AWS::Lambda::Function", "UPDATE_FAILED", "MemorySize must be <= 10240", ""},
+                             {"", "", "UPDATE_ROLLBACK_IN_PROGRESS", "", "UPDATE_ROLLBACK_IN_PROGRESS"},
+                             {"", "", "UPDATE_ROLLBACK_COMPLETE", "", "UPDATE_ROLLBACK_COMPLETE"}};
+  auto out = run_stack_deploy(b.ctx, b.settings, k_template);
+  ASSERT_FALSE(out);
+  EXPECT_EQ(out.error().message,
+            "stack app update failed (UPDATE_ROLLBACK_COMPLETE): resource Fn (AWS::Lambda::Function) UPDATE_FAILED: "
+            "MemorySize must be <= 10240");
+}
+
+TEST(StackDeploy, BusyStackIsRefusedAndWaitTimesOutOnTheFakeClock) {
+  StackBench b;
+  std::vector<FakeCloudFormation::Step> forever(500, {"Fn", "AWS::Lambda::Function", "", "", ""});
+  b.service.create_script = forever;
+  b.ctx.wait.timeout = std::chrono::minutes(1);
+  auto out = run_stack_deploy(b.ctx, b.settings, k_template);
+  ASSERT_FALSE(out);
+  EXPECT_EQ(out.error().kind, ErrorKind::timeout);
+  EXPECT_NE(out.error().message.find("still CREATE_IN_PROGRESS"), std::string::npos);
+  EXPECT_EQ(b.clock.monotonic().time_since_epoch(), std::chrono::minutes(1));
+
+  auto busy = run_stack_deploy(b.ctx, b.settings, k_template);
+  ASSERT_FALSE(busy);
+  EXPECT_EQ(busy.error().kind, ErrorKind::conflict);
+  EXPECT_NE(busy.error().message.find("is CREATE_IN_PROGRESS"), std::string::npos);
+}
+
+TEST(StackDelete, WaitsUntilGoneAndMissingStackIsAbsent) {
+  StackBench b;
+  auto absent = run_stack_delete(b.ctx, "app");
+  ASSERT_TRUE(absent);
+  EXPECT_EQ(absent->action, StackAction::absent);
+  EXPECT_EQ(b.service.count("DeleteStack"), 0);
+
+  b.service.create_script = {{"", "", "CREATE_COMPLETE", "", "CREATE_COMPLETE"}};
+  ASSERT_TRUE(run_stack_deploy(b.ctx, b.settings, k_template));
+  b.service.delete_script = {{"Fn", "AWS::Lambda::Function", "DELETE_IN_PROGRESS", "", ""},
+                             {"Fn", "AWS::Lambda::Function", "DELETE_COMPLETE", "", ""},
+                             {"", "", "DELETE_COMPLETE", "", "DELETE_COMPLETE"}};
+  auto deleted = run_stack_delete(b.ctx, "app");
+  ASSERT_TRUE(deleted) << deleted.error().message;
+  EXPECT_EQ(deleted->action, StackAction::deleted);
+  EXPECT_EQ(deleted->status, "DELETE_COMPLETE");
+  EXPECT_TRUE(b.observer.saw("DELETE_COMPLETE AWS::Lambda::Function Fn"));
+  // Events of a deleted stack are read by its id.
+  EXPECT_EQ(b.service.last("DescribeStackEvents").at("StackName").rfind("arn:aws:cloudformation:", 0), 0u);
+
+  auto status = run_stack_status(b.ctx, "app");
+  ASSERT_TRUE(status);
+  EXPECT_FALSE(status->exists);
+}
+
+TEST(StackDelete, DeleteFailedReportsResource) {
+  StackBench b;
+  b.service.create_script = {{"", "", "CREATE_COMPLETE", "", "CREATE_COMPLETE"}};
+  ASSERT_TRUE(run_stack_deploy(b.ctx, b.settings, k_template));
+  b.service.delete_script = {{"Bucket", "AWS::S3::Bucket", "DELETE_FAILED", "The bucket you tried to delete is not empty", "DELETE_FAILED"}};
+  auto out = run_stack_delete(b.ctx, "app");
+  ASSERT_FALSE(out);
+  EXPECT_NE(out.error().message.find("resource Bucket (AWS::S3::Bucket) DELETE_FAILED: The bucket you tried to delete is not empty"),
+            std::string::npos);
+}
+
+TEST(StackStatus, ReportsStackAndResources) {
+  StackBench b;
+  b.service.create_script = {{"", "", "CREATE_COMPLETE", "", "CREATE_COMPLETE"}};
+  ASSERT_TRUE(run_stack_deploy(b.ctx, b.settings, k_template));
+  auto status = run_stack_status(b.ctx, "app");
+  ASSERT_TRUE(status) << status.error().message;
+  EXPECT_TRUE(status->exists);
+  EXPECT_EQ(status->stack.status, "CREATE_COMPLETE");
+  ASSERT_EQ(status->resources.size(), 1u);
+  EXPECT_EQ(status->resources[0].logical_resource_id, "Fn");
+}
+
+TEST(StackFailure, FallsBackToStackReasonAndFormatsEvents) {
+  clients::Stack stack;
+  stack.status_reason = "Requires capabilities : [CAPABILITY_IAM]";
+  EXPECT_EQ(describe_stack_failure({}, stack), "Requires capabilities : [CAPABILITY_IAM]");
+  clients::StackEvent only_cancelled{"e", "", "s", "X", "", "AWS::S3::Bucket", "", "CREATE_FAILED", "Resource creation cancelled"};
+  EXPECT_EQ(describe_stack_failure({only_cancelled}, stack),
+            "resource X (AWS::S3::Bucket) CREATE_FAILED: Resource creation cancelled");
+  EXPECT_EQ(format_stack_event(only_cancelled), " CREATE_FAILED AWS::S3::Bucket X: Resource creation cancelled");
+  EXPECT_TRUE(is_terminal_stack_status("UPDATE_ROLLBACK_COMPLETE"));
+  EXPECT_FALSE(is_terminal_stack_status("UPDATE_COMPLETE_CLEANUP_IN_PROGRESS"));
+  EXPECT_FALSE(is_terminal_stack_status(""));
+}
+
+}  // namespace
+}  // namespace lcd::pipeline
