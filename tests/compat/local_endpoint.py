@@ -30,7 +30,11 @@ class LocalEndpoint:
         line = self.proc.stdout.readline()
         m = LISTEN_RE.search(line)
         if not m:
-            err = self.proc.stderr.read() if self.proc.poll() is not None else ""
+            try:
+                self.proc.wait(timeout=10)
+                err = self.proc.stderr.read()
+            except subprocess.TimeoutExpired:
+                err = "(still running)"
             raise RuntimeError(f"endpoint did not start: {line!r} {err}")
         self.url = m.group(1)
         return self
@@ -59,7 +63,8 @@ class LocalEndpoint:
     def boto3(self, service="lambda", region="us-east-1", access_key="test", secret_key="test", **config):
         import boto3
         from botocore.config import Config
-        cfg = Config(retries={"max_attempts": 1, "mode": "standard"}, **config)
+        config.setdefault("retries", {"max_attempts": 1, "mode": "standard"})
+        cfg = Config(**config)
         return boto3.client(service, endpoint_url=self.url, region_name=region, aws_access_key_id=access_key,
                             aws_secret_access_key=secret_key, config=cfg)
 
