@@ -5,11 +5,15 @@
 #include <cstdio>
 #include <exception>
 
+#include "cli/commands.hpp"
 #include "cli/global_options.hpp"
 #include "cli/local_command.hpp"
 #include "util/result.hpp"
 
 namespace lcd::cli {
+
+void add_stack_command(CLI::App& app, GlobalOptions& globals, int& exit_code);    // stack_command.cpp
+void add_restore_command(CLI::App& app, GlobalOptions& globals, int& exit_code);  // restore_command.cpp
 
 int run(int argc, char** argv) {
   CLI::App app{"lambda-cd: continuous deployment for AWS Lambda through versions and aliases"};
@@ -27,6 +31,19 @@ int run(int argc, char** argv) {
   app.add_flag("-v,--verbose", [&globals](int64_t n) { globals.verbosity += static_cast<int>(n); }, "More detail");
   app.add_flag("-q,--quiet", [&globals](int64_t n) { globals.verbosity -= static_cast<int>(n); }, "Less detail");
 
+  add_test_command(app, globals, exit_code);
+  add_package_command(app, globals, exit_code);
+  add_deploy_command(app, globals, exit_code);
+  add_itest_command(app, globals, exit_code);
+  add_publish_command(app, globals, exit_code);
+  add_promote_command(app, globals, exit_code);
+  add_rollback_command(app, globals, exit_code);
+  add_pipeline_command(app, globals, exit_code);
+  add_status_command(app, globals, exit_code);
+  add_invoke_command(app, globals, exit_code);
+  add_logs_command(app, globals, exit_code);
+  add_stack_command(app, globals, exit_code);
+  add_restore_command(app, globals, exit_code);
   add_local_command(app, globals, exit_code);
 
   try {

@@ -106,7 +106,8 @@ PipelineReport run_pipeline(StepContext& ctx, PackageBuilder& packager, const Pi
     auto p = packager.build();
     if (!p) return fail(p.error());
     report.package = *p;
-    for (const auto& left : p->left_out) ctx.observer.message("left out (looks like a secret): " + left);
+    for (const auto& left : p->left_out) ctx.observer.message("left out: " + left);
+    for (const auto& note : p->notes) ctx.observer.message(note);
     return summarize(*p);
   }, &report.steps[i]);
   if (!packaged) return stop(i, packaged.error());

@@ -1,0 +1,343 @@
+#include "cli/cli_config.hpp"
+
+#include <cstdlib>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <system_error>
+
+#include <toml++/toml.h>
+
+#include "util/file_io.hpp"
+#include "util/strings.hpp"
+
+namespace lcd::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+tl::unexpected<Error> config_fail(const std::string& message) {
+  Error e{ErrorKind::invalid, message};
+  e.code = pipeline::k_config_error;
+  return fail(std::move(e));
+}
+
+std::string where(const toml::node& node, const std::string& source) {
+  const auto& s = node.source();
+  return source + ":" + std::to_string(s.begin.line);
+}
+
+Result<void> check_keys(const toml::table& table, const std::string& name, const std::set<std::string>& allowed,
+                        const std::string& source) {
+  for (const auto& [key, node] : table) {
+    if (!allowed.count(std::string(key.str()))) {
+      return config_fail(where(node, source) + ": unknown key '" + std::string(key.str()) + "' in [" + name + "]");
+    }
+  }
+  return {};
+}
+
+Result<std::optional<std::string>> get_string(const toml::table& t, const char* key, const std::string& table,
+                                              const std::string& source) {
+  const toml::node* n = t.get(key);
+  if (!n) return std::optional<std::string>{};
+  if (!n->is_string()) return config_fail(where(*n, source) + ": [" + table + "] " + key + " must be a string");
+  return std::optional<std::string>{n->value<std::string>().value()};
+}
+
+Result<std::optional<int>> get_int(const toml::table& t, const char* key, const std::string& table,
+                                   const std::string& source, int64_t lo, int64_t hi) {
+  const toml::node* n = t.get(key);
+  if (!n) return std::optional<int>{};
+  if (!n->is_integer()) return config_fail(where(*n, source) + ": [" + table + "] " + key + " must be an integer");
+  int64_t v = n->value<int64_t>().value();
+  if (v < lo || v > hi) {
+    return config_fail(where(*n, source) + ": [" + table + "] " + key + " = " + std::to_string(v) + " is outside " +
+                       std::to_string(lo) + ".." + std::to_string(hi));
+  }
+  return std::optional<int>{static_cast<int>(v)};
+}
+
+Result<std::vector<std::string>> get_strings(const toml::table& t, const char* key, const std::string& table,
+                                             const std::string& source) {
+  std::vector<std::string> out;
+  const toml::node* n = t.get(key);
+  if (!n) return out;
+  if (n->is_string()) {
+    out.push_back(n->value<std::string>().value());
+    return out;
+  }
+  const toml::array* a = n->as_array();
+  if (!a) return config_fail(where(*n, source) + ": [" + table + "] " + key + " must be a list of strings");
+  for (const auto& item : *a) {
+    if (!item.is_string()) return config_fail(where(item, source) + ": [" + table + "] " + key + " must hold strings");
+    out.push_back(item.value<std::string>().value());
+  }
+  return out;
+}
+
+const toml::table* subtable(const toml::table& root, const char* name, Result<void>& err, const std::string& source) {
+  const toml::node* n = root.get(name);
+  if (!n) return nullptr;
+  if (!n->is_table()) {
+    err = config_fail(where(*n, source) + ": '" + name + "' must be a table");
+    return nullptr;
+  }
+  return n->as_table();
+}
+
+#define LCD_TRY(var, expr)                    \
+  auto var = (expr);                          \
+  if (!var) return fail(var.error())
+
+std::optional<fs::path> find_upwards(fs::path dir) {
+  std::error_code ec;
+  for (int i = 0; i < 64; ++i) {
+    auto candidate = dir / "lambda-cd.toml";
+    if (fs::is_regular_file(candidate, ec)) return candidate;
+    if (!dir.has_parent_path() || dir.parent_path() == dir) break;
+    dir = dir.parent_path();
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+EnvLookup process_env() {
+  return [](const std::string& name) -> std::optional<std::string> {
+    const char* v = std::getenv(name.c_str());
+    if (!v || !*v) return std::nullopt;
+    return std::string(v);
+  };
+}
+
+Result<void> apply_toml(const std::string& text, const std::string& source, CliConfig& config) {
+  // Debian's toml++ is built with exceptions: a syntax error is thrown, never returned.
+  toml::table root;
+  try {
+    root = toml::parse(text, source);
+  } catch (const toml::parse_error& err) {
+    return config_fail(source + ":" + std::to_string(err.source().begin.line) + ":" +
+                       std::to_string(err.source().begin.column) + ": " + std::string(err.description()));
+  }
+  Result<void> err;
+  auto& project = config.project;
+
+  if (const auto* f = subtable(root, "function", err, source)) {
+    LCD_TRY(keys, check_keys(*f, "function", {"name", "runtime", "handler", "role", "memory", "timeout",
+                                              "description", "environment"}, source));
+    LCD_TRY(name, get_string(*f, "name", "function", source));
+    if (*name) project.function.name = **name;
+    LCD_TRY(runtime, get_string(*f, "runtime", "function", source));
+    if (*runtime) project.function.runtime = **runtime;
+    LCD_TRY(handler, get_string(*f, "handler", "function", source));
+    if (*handler) project.function.handler = **handler;
+    LCD_TRY(role, get_string(*f, "role", "function", source));
+    if (*role) project.function.role = **role;
+    LCD_TRY(memory, get_int(*f, "memory", "function", source, 128, 10240));
+    if (*memory) project.function.memory = **memory;
+    LCD_TRY(timeout, get_int(*f, "timeout", "function", source, 1, 900));
+    if (*timeout) project.function.timeout = **timeout;
+    LCD_TRY(description, get_string(*f, "description", "function", source));
+    if (*description) project.function.description = **description;
+    if (const toml::node* env = f->get("environment")) {
+      const toml::table* t = env->as_table();
+      if (!t) return config_fail(where(*env, source) + ": [function.environment] must be a table");
+      std::map<std::string, std::string> vars;
+      for (const auto& [k, v] : *t) {
+        if (v.is_string()) {
+          vars[std::string(k.str())] = v.value<std::string>().value();
+        } else if (v.is_integer() || v.is_floating_point() || v.is_boolean()) {
+          std::ostringstream s;
+          if (v.is_boolean()) {
+            s << (v.value<bool>().value() ? "true" : "false");
+          } else if (v.is_integer()) {
+            s << v.value<int64_t>().value();
+          } else {
+            s << v.value<double>().value();
+          }
+          vars[std::string(k.str())] = s.str();
+        } else {
+          return config_fail(where(v, source) + ": [function.environment] " + std::string(k.str()) +
+                             " must be a string, number or boolean");
+        }
+      }
+      project.function.environment = std::move(vars);
+    }
+  }
+  if (!err) return err;
+  if (const auto* p = subtable(root, "package", err, source)) {
+    LCD_TRY(keys, check_keys(*p, "package", {"include", "exclude"}, source));
+    LCD_TRY(include, get_strings(*p, "include", "package", source));
+    project.package.include = *include;
+    LCD_TRY(exclude, get_strings(*p, "exclude", "package", source));
+    project.package.exclude = *exclude;
+  }
+  if (!err) return err;
+  if (const auto* t = subtable(root, "test", err, source)) {
+    LCD_TRY(keys, check_keys(*t, "test", {"unit", "integration", "unit_junit", "integration_junit"}, source));
+    LCD_TRY(unit, get_string(*t, "unit", "test", source));
+    if (*unit) project.tests.unit = **unit;
+    LCD_TRY(integration, get_string(*t, "integration", "test", source));
+    if (*integration) project.tests.integration = **integration;
+    LCD_TRY(uj, get_string(*t, "unit_junit", "test", source));
+    if (*uj) project.tests.unit_junit = **uj;
+    LCD_TRY(ij, get_string(*t, "integration_junit", "test", source));
+    if (*ij) project.tests.integration_junit = **ij;
+  }
+  if (!err) return err;
+  if (const auto* a = subtable(root, "aliases", err, source)) {
+    LCD_TRY(keys, check_keys(*a, "aliases", {"stage", "prod"}, source));
+    LCD_TRY(stage, get_string(*a, "stage", "aliases", source));
+    if (*stage) project.aliases.stage = **stage;
+    LCD_TRY(prod, get_string(*a, "prod", "aliases", source));
+    if (*prod) project.aliases.prod = **prod;
+  }
+  if (!err) return err;
+  if (const auto* t = subtable(root, "target", err, source)) {
+    LCD_TRY(keys, check_keys(*t, "target", {"kind", "endpoint_url", "region", "profile"}, source));
+    LCD_TRY(kind, get_string(*t, "kind", "target", source));
+    if (*kind) {
+      if (**kind != "local" && **kind != "aws") {
+        return config_fail(source + ": [target] kind must be \"local\" or \"aws\", not \"" + **kind + "\"");
+      }
+      config.local = **kind == "local";
+    }
+    LCD_TRY(url, get_string(*t, "endpoint_url", "target", source));
+    if (*url) {
+      config.endpoint_url = **url;
+      config.endpoint_from_user = true;
+    }
+    LCD_TRY(region, get_string(*t, "region", "target", source));
+    if (*region) config.region = **region;
+    LCD_TRY(profile, get_string(*t, "profile", "target", source));
+    if (*profile) config.profile = **profile;
+  }
+  if (!err) return err;
+  if (const auto* l = subtable(root, "local", err, source)) {
+    LCD_TRY(keys, check_keys(*l, "local", {"state", "state_dir"}, source));
+    LCD_TRY(state, get_string(*l, "state", "local", source));
+    if (!*state) state = get_string(*l, "state_dir", "local", source);
+    if (!state) return fail(state.error());
+    if (*state) config.local_state_dir = **state;
+  }
+  return err;
+}
+
+std::string region_from_aws_config(const std::string& profile, const EnvLookup& env) {
+  fs::path file;
+  if (auto f = env("AWS_CONFIG_FILE")) {
+    file = *f;
+  } else if (auto home = env("HOME")) {
+    file = fs::path(*home) / ".aws" / "config";
+  } else {
+    return {};
+  }
+  std::ifstream in(file);
+  if (!in) return {};
+  const std::string wanted = profile.empty() || profile == "default" ? "default" : "profile " + profile;
+  std::string line;
+  bool in_section = false;
+  while (std::getline(in, line)) {
+    std::string t(trim(line));
+    if (t.empty() || t[0] == '#' || t[0] == ';') continue;
+    if (t.front() == '[' && t.back() == ']') {
+      in_section = std::string(trim(std::string_view(t).substr(1, t.size() - 2))) == wanted;
+      continue;
+    }
+    if (!in_section) continue;
+    auto eq = t.find('=');
+    if (eq == std::string::npos) continue;
+    if (trim(std::string_view(t).substr(0, eq)) == "region") return std::string(trim(std::string_view(t).substr(eq + 1)));
+  }
+  return {};
+}
+
+Result<CliConfig> load_cli_config(const GlobalOptions& globals, const EnvLookup& env, const fs::path& cwd,
+                                  bool require_file) {
+  CliConfig config;
+  std::optional<fs::path> file;
+  if (!globals.config_path.empty()) {
+    file = fs::absolute(cwd / globals.config_path);
+  } else if (auto e = env("LAMBDA_CD_CONFIG")) {
+    file = fs::absolute(cwd / *e);
+  } else {
+    file = find_upwards(cwd);
+  }
+  std::error_code ec;
+  if (file && fs::is_regular_file(*file, ec)) {
+    auto text = read_file(*file);
+    if (!text) return config_fail("cannot read " + file->string() + ": " + text.error().describe());
+    if (auto applied = apply_toml(*text, file->string(), config); !applied) return fail(applied.error());
+    config.config_file = *file;
+    config.project.root = file->parent_path();
+  } else if (file && (!globals.config_path.empty() || env("LAMBDA_CD_CONFIG"))) {
+    return config_fail("configuration file " + file->string() + " does not exist");
+  } else if (require_file) {
+    return config_fail("no lambda-cd.toml in " + cwd.string() + " or its parents (or pass --config FILE)");
+  } else {
+    config.project.root = cwd;
+  }
+
+  // Environment overrides the file.
+  if (auto v = env("LAMBDA_CD_TARGET")) {
+    if (*v != "local" && *v != "aws") return config_fail("LAMBDA_CD_TARGET must be local or aws, not " + *v);
+    config.local = *v == "local";
+  }
+  if (auto v = env("LAMBDA_CD_FUNCTION_NAME")) config.project.function.name = *v;
+  if (auto v = env("LAMBDA_CD_STATE_DIR")) config.local_state_dir = *v;
+  for (const char* name : {"LAMBDA_CD_ENDPOINT_URL", "AWS_ENDPOINT_URL_LAMBDA", "AWS_ENDPOINT_URL"}) {
+    if (auto v = env(name)) {
+      config.endpoint_url = *v;
+      config.endpoint_from_user = true;
+      break;
+    }
+  }
+  for (const char* name : {"LAMBDA_CD_REGION", "AWS_REGION", "AWS_DEFAULT_REGION"}) {
+    if (auto v = env(name)) {
+      config.region = *v;
+      break;
+    }
+  }
+  for (const char* name : {"LAMBDA_CD_PROFILE", "AWS_PROFILE"}) {
+    if (auto v = env(name)) {
+      config.profile = *v;
+      break;
+    }
+  }
+
+  // Flags override everything.
+  if (!globals.target.empty()) config.local = globals.target == "local";
+  if (!globals.endpoint_url.empty()) {
+    config.endpoint_url = globals.endpoint_url;
+    config.endpoint_from_user = true;
+  }
+  if (!globals.region.empty()) config.region = globals.region;
+  if (!globals.profile.empty()) config.profile = globals.profile;
+
+  // Then the AWS shared config file, then defaults.
+  if (config.region.empty() && !config.local) config.region = region_from_aws_config(config.profile, env);
+  if (config.region.empty()) config.region = "us-east-1";
+  if (config.local && config.endpoint_url.empty()) config.endpoint_url = k_default_local_endpoint;
+  if (config.local_state_dir.empty()) {
+    config.local_state_dir = config.project.state_dir() / "local";
+  } else if (config.local_state_dir.is_relative()) {
+    config.local_state_dir = config.project.root / config.local_state_dir;
+  }
+  if (config.local && config.project.function.role.empty()) {
+    config.project.function.role = "arn:aws:iam::000000000000:role/lambda-cd-local";
+  }
+  if (!config.endpoint_url.empty() && !starts_with(config.endpoint_url, "http://") &&
+      !starts_with(config.endpoint_url, "https://")) {
+    return config_fail("endpoint URL must start with http:// or https://: " + config.endpoint_url);
+  }
+
+  auto& target = config.project.target;
+  target.local = config.local;
+  target.endpoint_url = config.endpoint_url;
+  target.region = config.region;
+  target.profile = config.profile;
+  return config;
+}
+
+}  // namespace lcd::cli

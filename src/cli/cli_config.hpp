@@ -1,0 +1,44 @@
+#pragma once
+// The merged configuration of one run. Precedence, highest first: command-line flag >
+// environment (LAMBDA_CD_*, AWS_*) > lambda-cd.toml > AWS shared config file > defaults.
+
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cli/global_options.hpp"
+#include "pipeline/project_config.hpp"
+#include "util/result.hpp"
+
+namespace lcd::cli {
+
+using EnvLookup = std::function<std::optional<std::string>(const std::string&)>;
+EnvLookup process_env();
+
+inline constexpr const char* k_default_local_endpoint = "http://127.0.0.1:4566";
+
+struct CliConfig {
+  pipeline::ProjectConfig project;
+  std::filesystem::path config_file;  // empty when none was found
+  bool local = true;
+  std::string endpoint_url;           // local: always set; aws: only when overridden
+  bool endpoint_from_user = false;    // flag, env or toml named it (never start an embedded endpoint then)
+  std::string region;
+  std::string profile;
+  std::filesystem::path local_state_dir;  // [local] state, default <project>/.lambda-cd/local
+};
+
+// Reads lambda-cd.toml (from --config, LAMBDA_CD_CONFIG, or the nearest one at or above `cwd`).
+// A missing file is an error only when `require_file`. Errors carry code pipeline::k_config_error.
+Result<CliConfig> load_cli_config(const GlobalOptions& globals, const EnvLookup& env,
+                                  const std::filesystem::path& cwd, bool require_file);
+
+// Parses the TOML text alone into `config` (exposed for tests); `source` names it in errors.
+Result<void> apply_toml(const std::string& text, const std::string& source, CliConfig& config);
+
+// Region of `profile` from the AWS shared config file (AWS_CONFIG_FILE or ~/.aws/config); empty if none.
+std::string region_from_aws_config(const std::string& profile, const EnvLookup& env);
+
+}  // namespace lcd::cli

@@ -1,0 +1,107 @@
+#include "cli/command_run.hpp"
+
+#include <cstdio>
+
+#include <nlohmann/json.hpp>
+
+namespace lcd::cli {
+
+CommandRun::CommandRun(const GlobalOptions& globals)
+    : observer(globals.output, globals.verbosity), m_globals(globals) {}
+
+CommandRun::~CommandRun() = default;
+
+Result<std::unique_ptr<CommandRun>> CommandRun::open(const GlobalOptions& globals, const RunNeeds& needs) {
+  std::error_code ec;
+  auto cwd = std::filesystem::current_path(ec);
+  if (ec) return fail(ErrorKind::io, "cannot read the current directory: " + ec.message());
+  auto loaded = load_cli_config(globals, process_env(), cwd, needs.config_file);
+  if (!loaded) return fail(loaded.error());
+  std::unique_ptr<CommandRun> run(new CommandRun(globals));
+  run->config = std::move(*loaded);
+  auto& config = run->config;
+  if (!needs.function_override.empty()) config.project.function.name = needs.function_override;
+  if (needs.function_name && config.project.function.name.empty()) {
+    return pipeline::config_error("no function name: set [function] name in lambda-cd.toml (or --function)");
+  }
+
+  std::string target_id;
+  if (config.local) {
+    if (needs.endpoint && !endpoint_listening(config.endpoint_url)) {
+      if (config.endpoint_from_user) {
+        Error e{ErrorKind::network, "no local endpoint is listening at " + config.endpoint_url +
+                                        "; start one with `lambda-cd local --port " +
+                                        config.endpoint_url.substr(config.endpoint_url.rfind(':') + 1) +
+                                        "` (or drop --endpoint-url to let lambda-cd start one for this command)"};
+        return fail(std::move(e));
+      }
+      auto started = EmbeddedEndpoint::start(config.local_state_dir);
+      if (!started) return fail(started.error());
+      run->m_embedded = std::move(*started);
+      config.endpoint_url = run->m_embedded->url();
+      config.project.target.endpoint_url = config.endpoint_url;
+    }
+    if (run->m_embedded) {
+      run->target_description = "local endpoint " + config.endpoint_url + " (state " +
+                                config.local_state_dir.string() + ", started for this command)";
+      target_id = "local state:" + config.local_state_dir.string();
+    } else {
+      run->target_description = "local endpoint " + config.endpoint_url;
+      target_id = "local " + config.endpoint_url;
+    }
+  } else {
+    run->target_description = "AWS " + config.region + ", profile " +
+                              (config.profile.empty() ? std::string("default") : config.profile);
+    if (!config.endpoint_url.empty()) run->target_description += ", endpoint " + config.endpoint_url;
+    target_id = "aws " + config.region + " " + config.endpoint_url;
+  }
+  run->observer.line(run->target_description);
+
+  if (needs.endpoint) {
+    auto caller = make_service_caller(config, run->observer, globals.verbosity);
+    if (!caller) return fail(caller.error());
+    run->m_caller = std::move(*caller);
+  } else {
+    struct NoCaller : aws::ServiceCaller {
+      Result<aws::ServiceResponse> call(const aws::ServiceRequest& r) override {
+        return fail(ErrorKind::internal, "command made an AWS call (" + r.operation + ") it declared it would not");
+      }
+    };
+    run->m_caller = std::make_unique<NoCaller>();
+  }
+  run->m_lambda = std::make_unique<clients::LambdaClient>(*run->m_caller);
+  run->m_ctx = std::make_unique<pipeline::StepContext>(pipeline::StepContext{
+      config.project, *run->m_lambda, system_clock(), run->observer, run->m_launcher, {}, {}, target_id});
+  return run;
+}
+
+int finish_ok(const GlobalOptions& globals, const std::string& command, const std::string& target,
+              const nlohmann::json& result) {
+  if (globals.output == OutputFormat::json) {
+    nlohmann::json doc{{"command", command}, {"ok", true}, {"result", result}};
+    if (!target.empty()) doc["target"] = target;
+    std::printf("%s\n", doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+    std::fflush(stdout);
+  }
+  return 0;
+}
+
+int finish_error(const GlobalOptions& globals, const std::string& command, const Error& error,
+                 const nlohmann::json* partial) {
+  const bool usage = error.code == pipeline::k_config_error;
+  std::string text = usage ? error.message : error.describe();
+  std::fprintf(stderr, "lambda-cd: error: %s\n", text.c_str());
+  std::fflush(stderr);
+  if (globals.output == OutputFormat::json) {
+    nlohmann::json e{{"message", text}, {"kind", to_string(error.kind)}};
+    if (!error.code.empty() && !usage) e["code"] = error.code;
+    if (error.http_status) e["http_status"] = error.http_status;
+    nlohmann::json doc{{"command", command}, {"ok", false}, {"error", e}};
+    if (partial) doc["result"] = *partial;
+    std::printf("%s\n", doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+    std::fflush(stdout);
+  }
+  return usage ? 2 : 1;
+}
+
+}  // namespace lcd::cli

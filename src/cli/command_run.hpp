@@ -1,0 +1,63 @@
+#pragma once
+// One command's run: merged configuration, the target (starting an embedded local endpoint when
+// needed), the Lambda client, the observer, and the StepContext the pipeline steps take.
+
+#include <memory>
+#include <string>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "cli/cli_config.hpp"
+#include "cli/console_observer.hpp"
+#include "cli/embedded_endpoint.hpp"
+#include "clients/lambda_client.hpp"
+#include "pipeline/package_builder.hpp"
+#include "pipeline/step_context.hpp"
+
+namespace lcd::cli {
+
+struct RunNeeds {
+  bool config_file = true;    // lambda-cd.toml must exist
+  bool endpoint = true;       // talks to Lambda
+  bool function_name = true;  // [function] name (or --function) must be set
+  std::string function_override;  // --function
+};
+
+class CommandRun {
+ public:
+  static Result<std::unique_ptr<CommandRun>> open(const GlobalOptions& globals, const RunNeeds& needs);
+  ~CommandRun();
+
+  CliConfig config;
+  ConsoleObserver observer;
+  std::string target_description;  // "local endpoint http://... (state DIR)" or "AWS eu-west-1, profile default"
+  pipeline::StepContext& ctx() { return *m_ctx; }
+  clients::LambdaClient& lambda() { return *m_lambda; }
+  bool embedded() const { return m_embedded != nullptr; }
+  std::unique_ptr<pipeline::PackageBuilder> make_packager();
+
+ private:
+  explicit CommandRun(const GlobalOptions& globals);
+  const GlobalOptions& m_globals;
+  std::unique_ptr<EmbeddedEndpoint> m_embedded;
+  std::unique_ptr<aws::ServiceCaller> m_caller;
+  std::unique_ptr<clients::LambdaClient> m_lambda;
+  pipeline::SystemProcessLauncher m_launcher;
+  std::unique_ptr<pipeline::StepContext> m_ctx;
+};
+
+// The AWS request layer for this configuration (src/aws), pointed at the endpoint or region;
+// retries are reported to the observer at -v, every request at -vv (redacted by src/aws).
+Result<std::unique_ptr<aws::ServiceCaller>> make_service_caller(const CliConfig& config, pipeline::Observer& observer,
+                                                                int verbosity);
+
+// Final output. Text mode prints nothing more here; json mode prints one document on stdout:
+// {"command": ..., "ok": true, "target": ..., "result": ...}. Returns exit status 0.
+int finish_ok(const GlobalOptions& globals, const std::string& command, const std::string& target,
+              const nlohmann::json& result);
+// Prints "lambda-cd: error: ..." once on stderr (and the json document); returns 2 for usage or
+// configuration errors, 1 otherwise.
+int finish_error(const GlobalOptions& globals, const std::string& command, const Error& error,
+                 const nlohmann::json* partial = nullptr);
+
+}  // namespace lcd::cli

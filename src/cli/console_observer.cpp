@@ -1,0 +1,87 @@
+#include "cli/console_observer.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "util/strings.hpp"
+
+namespace lcd::cli {
+
+std::string format_duration(std::chrono::milliseconds d) {
+  char buf[32];
+  if (d.count() < 1000) {
+    std::snprintf(buf, sizeof buf, "%lld ms", static_cast<long long>(d.count()));
+  } else {
+    std::snprintf(buf, sizeof buf, "%.1f s", static_cast<double>(d.count()) / 1000.0);
+  }
+  return buf;
+}
+
+void ConsoleObserver::event(const char* kind, std::string_view step, std::string_view text, long long ms,
+                            const char* status) {
+  nlohmann::json j{{"event", kind}};
+  if (!step.empty()) j["step"] = step;
+  if (!text.empty()) j["text"] = text;
+  if (ms >= 0) j["duration_ms"] = ms;
+  if (status) j["status"] = status;
+  std::fprintf(m_err, "%s\n", j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+  std::fflush(m_err);
+}
+
+void ConsoleObserver::step_started(std::string_view step) {
+  m_captured.erase(std::string(step));
+  if (m_format == OutputFormat::json) return event("step_started", step, "");
+  std::fprintf(m_out, "==> %.*s\n", static_cast<int>(step.size()), step.data());
+  std::fflush(m_out);
+}
+
+void ConsoleObserver::step_finished(std::string_view step, pipeline::StepStatus status,
+                                    std::chrono::milliseconds duration, std::string_view summary) {
+  if (m_format == OutputFormat::json) {
+    return event("step_finished", step, summary, duration.count(), pipeline::to_string(status));
+  }
+  if (status == pipeline::StepStatus::failed && m_verbosity <= 0) {
+    // Output was not streamed: show its tail now, where the failure is explained.
+    if (auto it = m_captured.find(step); it != m_captured.end() && !it->second.empty()) {
+      auto lines = split(it->second, '\n');
+      if (!lines.empty() && lines.back().empty()) lines.pop_back();
+      size_t from = lines.size() > 40 ? lines.size() - 40 : 0;
+      if (from > 0) std::fprintf(m_out, "    | ... (%zu earlier lines)\n", from);
+      for (size_t i = from; i < lines.size(); ++i) std::fprintf(m_out, "    | %s\n", lines[i].c_str());
+    }
+  }
+  const char* mark = status == pipeline::StepStatus::ok ? "ok" : status == pipeline::StepStatus::failed ? "FAILED" : "skipped";
+  std::fprintf(m_out, "    %s %.*s in %s: %.*s\n", mark, static_cast<int>(step.size()), step.data(),
+               format_duration(duration).c_str(), static_cast<int>(summary.size()), summary.data());
+  std::fflush(m_out);
+}
+
+void ConsoleObserver::message(std::string_view text) {
+  if (m_format == OutputFormat::json) return event("message", "", text);
+  if (m_verbosity < 0) return;
+  std::fprintf(m_out, "    %.*s\n", static_cast<int>(text.size()), text.data());
+  std::fflush(m_out);
+}
+
+void ConsoleObserver::warning(std::string_view text) {
+  if (m_format == OutputFormat::json) return event("warning", "", text);
+  std::fprintf(m_err, "lambda-cd: warning: %.*s\n", static_cast<int>(text.size()), text.data());
+  std::fflush(m_err);
+}
+
+void ConsoleObserver::command_output(std::string_view step, std::string_view chunk) {
+  auto& buf = m_captured[std::string(step)];
+  buf.append(chunk);
+  if (buf.size() > 256 * 1024) buf.erase(0, buf.size() - 128 * 1024);
+  if (m_verbosity > 0 && m_format == OutputFormat::text) {
+    std::fwrite(chunk.data(), 1, chunk.size(), m_out);
+    std::fflush(m_out);
+  }
+}
+
+void ConsoleObserver::line(std::string_view text) {
+  if (m_format == OutputFormat::json) return event("message", "", text);
+  std::fprintf(m_out, "%.*s\n", static_cast<int>(text.size()), text.data());
+  std::fflush(m_out);
+}
+
+}  // namespace lcd::cli

@@ -1,0 +1,42 @@
+#pragma once
+// Renders pipeline progress: readable lines with step timings (text), or one JSON object per
+// event on stderr (json, so stdout carries only the command's final JSON document).
+
+#include <cstdio>
+#include <map>
+#include <string>
+
+#include "cli/global_options.hpp"
+#include "pipeline/observer.hpp"
+
+namespace lcd::cli {
+
+class ConsoleObserver final : public pipeline::Observer {
+ public:
+  ConsoleObserver(OutputFormat format, int verbosity, std::FILE* out = stdout, std::FILE* err = stderr)
+      : m_format(format), m_verbosity(verbosity), m_out(out), m_err(err) {}
+
+  void step_started(std::string_view step) override;
+  void step_finished(std::string_view step, pipeline::StepStatus status, std::chrono::milliseconds duration,
+                     std::string_view summary) override;
+  void message(std::string_view text) override;
+  void warning(std::string_view text) override;
+  void command_output(std::string_view step, std::string_view chunk) override;
+  // A plain line of command output (text mode: stdout; json mode: a "message" event on stderr).
+  void line(std::string_view text);
+
+  OutputFormat format() const { return m_format; }
+
+ private:
+  void event(const char* kind, std::string_view step, std::string_view text, long long ms = -1,
+             const char* status = nullptr);
+  OutputFormat m_format;
+  int m_verbosity;
+  std::FILE* m_out;
+  std::FILE* m_err;
+  std::map<std::string, std::string, std::less<>> m_captured;  // per step, shown when the step fails
+};
+
+std::string format_duration(std::chrono::milliseconds d);
+
+}  // namespace lcd::cli

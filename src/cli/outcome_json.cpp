@@ -1,0 +1,75 @@
+#include "cli/outcome_json.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace lcd::cli {
+
+using nlohmann::json;
+
+json to_json(const pipeline::TestOutcome& o) {
+  return json{{"passed", o.passed}, {"exit_code", o.exit_code}, {"timed_out", o.timed_out},
+              {"junit", o.junit_path.string()}, {"junit_from_command", o.junit_from_command},
+              {"duration_ms", o.duration.count()}};
+}
+
+json to_json(const pipeline::PackageOutput& p) {
+  return json{{"zip", p.zip_path.string()}, {"size", p.zip_size}, {"unzipped_size", p.unzipped_size},
+              {"code_sha256", p.code_sha256}, {"left_out", p.left_out}, {"notes", p.notes}};
+}
+
+json to_json(const pipeline::DeployOutcome& d) {
+  return json{{"dry_run", d.dry_run}, {"created", d.created}, {"code_uploaded", d.code_uploaded},
+              {"config_changes", d.config_changes}, {"code_sha256", d.code_sha256},
+              {"revision_id", d.revision_id}, {"function_arn", d.function_arn}};
+}
+
+json to_json(const pipeline::PublishOutcome& p) {
+  return json{{"dry_run", p.dry_run}, {"build", p.build}, {"version", p.version}, {"code_sha256", p.code_sha256},
+              {"already_published", p.already_published}, {"reused_version", p.reused_version}};
+}
+
+json to_json(const pipeline::AliasMove& m) {
+  return json{{"dry_run", m.dry_run}, {"alias", m.alias}, {"from_version", m.from_version},
+              {"to_version", m.to_version}, {"build", m.build}, {"history", m.history},
+              {"created", m.created}, {"unchanged", m.unchanged}};
+}
+
+json to_json(const pipeline::StatusReport& s) {
+  json j{{"function", s.function_name}, {"exists", s.exists}};
+  if (!s.exists) return j;
+  j["function_arn"] = s.function_arn;
+  j["latest"] = json{{"code_sha256", s.latest_code_sha256}, {"revision_id", s.latest_revision_id},
+                     {"last_modified", s.latest_last_modified}, {"state", s.state},
+                     {"last_update_status", s.last_update_status}};
+  json versions = json::array();
+  for (const auto& v : s.versions) {
+    versions.push_back(json{{"version", v.version}, {"builds", v.builds}, {"code_sha256", v.code_sha256},
+                            {"description", v.description}, {"last_modified", v.last_modified}});
+  }
+  j["versions"] = versions;
+  json aliases = json::array();
+  for (const auto& a : s.aliases) {
+    json aj{{"name", a.name}, {"version", a.version}, {"build", a.build}, {"history", a.history}};
+    if (!a.additional_version_weights.empty()) aj["additional_version_weights"] = a.additional_version_weights;
+    aliases.push_back(aj);
+  }
+  j["aliases"] = aliases;
+  return j;
+}
+
+json to_json(const pipeline::PipelineReport& r) {
+  json steps = json::array();
+  for (const auto& s : r.steps) {
+    steps.push_back(json{{"step", s.name}, {"status", pipeline::to_string(s.status)},
+                         {"duration_ms", s.duration.count()}, {"summary", s.summary}});
+  }
+  json j{{"ok", r.ok}, {"steps", steps}};
+  if (!r.failed_step.empty()) j["failed_step"] = r.failed_step;
+  if (r.package) j["package"] = to_json(*r.package);
+  if (r.deploy) j["deploy"] = to_json(*r.deploy);
+  if (r.publish) j["publish"] = to_json(*r.publish);
+  if (r.promote) j["promote"] = to_json(*r.promote);
+  return j;
+}
+
+}  // namespace lcd::cli

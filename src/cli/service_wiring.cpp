@@ -1,0 +1,32 @@
+#include "aws/aws_client.hpp"
+#include "cli/command_run.hpp"
+
+namespace lcd::cli {
+
+Result<std::unique_ptr<aws::ServiceCaller>> make_service_caller(const CliConfig& config, pipeline::Observer& observer,
+                                                                int verbosity) {
+  aws::AwsConfigOptions options;
+  options.region = config.region;
+  if (config.local) {
+    // The local endpoint accepts any well-formed signature; these dummy keys are not secrets.
+    options.access_key_id = "test";
+    options.secret_access_key = "test";
+    options.endpoint_url = config.endpoint_url;
+  } else {
+    options.profile = config.profile;
+    options.endpoint_url = config.endpoint_url;
+  }
+  aws::AwsClientOptions client_options;
+  client_options.observer = [&observer, verbosity](const aws::CallEvent& e) {
+    if (e.type == aws::CallEvent::Type::retry) {
+      if (verbosity > 0) observer.message("retrying " + e.operation + " (attempt " + std::to_string(e.attempt + 1) + "): " + e.text);
+    } else if (verbosity > 1) {
+      observer.message(e.text);
+    }
+  };
+  auto client = aws::make_aws_client(options, std::move(client_options));
+  if (!client) return fail(client.error());
+  return std::unique_ptr<aws::ServiceCaller>(std::move(*client));
+}
+
+}  // namespace lcd::cli
