@@ -1,0 +1,51 @@
+#pragma once
+// Creates, updates and deletes the resource types a stack may hold, through the in-process
+// Lambda and S3 services: AWS::Lambda::Function, AWS::Lambda::Version, AWS::Lambda::Alias,
+// AWS::IAM::Role (recorded only; the ARN is derived) and AWS::S3::Bucket. Ref and Fn::GetAtt
+// values follow aws-api-notes §8.5. A failure's message is the reason CloudFormation shows.
+
+#include <nlohmann/json_fwd.hpp>
+
+#include <string>
+
+#include "local/cloudformation/intrinsics.hpp"
+#include "local/cloudformation/provisioners.hpp"
+#include "local/s3/s3_service.hpp"
+#include "util/result.hpp"
+
+namespace lcd::local::cloudformation {
+
+struct ResourceOutcome {
+  std::string physical_id;
+  ResourceState state;  // Ref and attributes
+};
+
+class ResourceProvisioning {
+ public:
+  // Either service may be null: resources needing it then fail with a clear reason.
+  ResourceProvisioning(LambdaProvisioner* lambda, s3::S3Service* s3) : m_lambda(lambda), m_s3(s3) {}
+
+  Result<ResourceOutcome> create(const std::string& logical_id, const std::string& type,
+                                 const nlohmann::json& properties, const StackIdentity& stack);
+
+  // True when changing `before` into `after` needs a new physical resource (name changes,
+  // immutable Lambda versions).
+  bool needs_replacement(const std::string& type, const nlohmann::json& before, const nlohmann::json& after) const;
+
+  // In-place update of an existing resource.
+  Result<ResourceOutcome> update(const std::string& logical_id, const std::string& type,
+                                 const std::string& physical_id, const nlohmann::json& before,
+                                 const nlohmann::json& after, const StackIdentity& stack);
+
+  // Deleting something already gone succeeds.
+  Result<void> remove(const std::string& type, const std::string& physical_id, const nlohmann::json& properties);
+
+ private:
+  LambdaProvisioner* m_lambda;
+  s3::S3Service* m_s3;
+};
+
+// "<stack>-<logical>-<12 random uppercase alphanumerics>", cut to `max_length` as CloudFormation does.
+std::string generated_name(const std::string& stack_name, const std::string& logical_id, size_t max_length);
+
+}  // namespace lcd::local::cloudformation

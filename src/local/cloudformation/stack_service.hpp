@@ -1,0 +1,44 @@
+#pragma once
+// CloudFormation on the local endpoint (query protocol, aws-api-notes §8): CreateStack,
+// UpdateStack, DeleteStack, DescribeStacks, DescribeStackEvents, DescribeStackResources,
+// ListStacks, ValidateTemplate, GetTemplate. Stack operations run on a background thread and
+// pass through *_IN_PROGRESS, so `aws cloudformation wait stack-create-complete` works. Stacks,
+// resources and events persist in <state>/cloudformation/stacks.sqlite3.
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "local/cloudformation/provisioners.hpp"
+#include "local/http_types.hpp"
+#include "local/s3/s3_service.hpp"
+#include "util/result.hpp"
+
+namespace lcd::local::cloudformation {
+
+struct StackServiceOptions {
+  std::filesystem::path state_dir;
+  std::string region = "us-east-1";
+  std::string account_id = "000000000000";
+};
+
+class StackService : public HttpHandler {
+ public:
+  // `lambda` and `s3` may be null; resources needing them then fail with a clear reason.
+  static Result<std::unique_ptr<StackService>> open(StackServiceOptions options, LambdaProvisioner* lambda,
+                                                    s3::S3Service* s3);
+  ~StackService() override;  // waits for running stack operations
+  StackService(const StackService&) = delete;
+  StackService& operator=(const StackService&) = delete;
+
+  // Form-encoded POST with Action=...; never throws.
+  HttpResponse handle(const HttpRequest& request) override;
+
+  class Impl;
+
+ private:
+  explicit StackService(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> m_impl;
+};
+
+}  // namespace lcd::local::cloudformation
