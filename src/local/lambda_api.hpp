@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <mutex>
 #include <random>
 #include <string>
@@ -100,7 +101,13 @@ class LambdaApi {
   ApiResult<VersionRow> publish_locked(FunctionRow& row, const std::string* description);
   ApiError revision_mismatch() const;
 
+  // Published versions are immutable, so their ListVersionsByFunction entries are rendered once.
+  std::string cached_version_entry(const VersionRow& row);
+  void forget_cached_versions(const std::string& region, const std::string& name);
+
   LambdaApiOptions m_options;
+  std::mutex m_cache_mutex;
+  std::map<std::string, std::string> m_version_entries;  // "<region>\n<name>\n<version>" -> JSON text
   LambdaStore& m_store;
   BlobStore& m_blobs;
   Clock& m_clock;

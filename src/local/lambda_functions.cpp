@@ -301,6 +301,29 @@ LambdaApi::Reply LambdaApi::publish_version(Call& call, const std::string& name_
   return json_response(201, *result);
 }
 
+std::string LambdaApi::cached_version_entry(const VersionRow& row) {
+  std::string key = row.region + "\n" + row.function_name + "\n" + std::to_string(row.version);
+  {
+    std::lock_guard lock(m_cache_mutex);
+    auto it = m_version_entries.find(key);
+    if (it != m_version_entries.end()) return it->second;
+  }
+  std::string text = render_version(row, m_options.account_id, true).dump();
+  std::lock_guard lock(m_cache_mutex);
+  if (m_version_entries.size() > 200000) m_version_entries.clear();
+  m_version_entries.emplace(std::move(key), text);
+  return text;
+}
+
+void LambdaApi::forget_cached_versions(const std::string& region, const std::string& name) {
+  std::string prefix = region + "\n" + name + "\n";
+  std::lock_guard lock(m_cache_mutex);
+  for (auto it = m_version_entries.lower_bound(prefix);
+       it != m_version_entries.end() && it->first.compare(0, prefix.size(), prefix) == 0;) {
+    it = m_version_entries.erase(it);
+  }
+}
+
 LambdaApi::Reply LambdaApi::list_versions(Call& call, const std::string& name_segment) {
   auto ref = function_ref(call, name_segment, true);
   if (!ref) return api_fail(ref.error());
@@ -316,29 +339,35 @@ LambdaApi::Reply LambdaApi::list_versions(Call& call, const std::string& name_se
     if (key->empty() || *end != '\0' || after < 0) return api_fail(invalid_parameter("Invalid marker"));
   }
   const std::string region = call.context.region;
-  auto result = m_store.read([&]() -> ApiResult<json> {
+  // The body is assembled from pre-rendered entries: JSON rendering dominated this operation's cost.
+  auto result = m_store.read([&]() -> ApiResult<std::string> {
     auto row = require_function(region, ref->name);
     if (!row) return api_fail(row.error());
-    json items = json::array();
+    std::string items;
+    int count = 0;
     int64_t last_key = after;
     if (after < 0) {
-      items.push_back(render_latest(*row, m_options.account_id, now_ms(), true, true));
+      items += render_latest(*row, m_options.account_id, now_ms(), true, true).dump();
+      ++count;
       last_key = 0;
     }
-    int remaining = *limit - static_cast<int>(items.size());
+    int remaining = *limit - count;
     auto versions = m_store.list_versions(region, ref->name, std::max<int64_t>(after, 0), remaining + 1);
     if (!versions) return api_fail(from_error(versions.error()));
     bool more = static_cast<int>(versions->size()) > remaining;
     for (int i = 0; i < remaining && i < static_cast<int>(versions->size()); ++i) {
-      items.push_back(render_version((*versions)[i], m_options.account_id, true));
+      if (!items.empty()) items += ",";
+      items += cached_version_entry((*versions)[i]);
       last_key = (*versions)[i].version;
     }
-    json out{{"Versions", items}};
-    if (more) out["NextMarker"] = encode_marker(std::to_string(last_key));
-    return out;
+    std::string body = "{\"Versions\":[" + items + "]";
+    if (more) body += ",\"NextMarker\":" + json(encode_marker(std::to_string(last_key))).dump();
+    return body + "}";
   });
   if (!result) return api_fail(result.error());
-  return json_response(200, *result);
+  HttpResponse response;
+  response.body = std::move(*result);
+  return response;
 }
 
 LambdaApi::Reply LambdaApi::list_functions(Call& call) {
@@ -429,6 +458,7 @@ LambdaApi::Reply LambdaApi::delete_function(Call& call, const std::string& name_
     if (!row) return api_fail(row.error());
     if (qualifier.empty()) {
       if (auto del = m_store.delete_function(region, ref->name); !del) return api_fail(from_error(del.error()));
+      forget_cached_versions(region, ref->name);
       return true;
     }
     auto aliases = m_store.list_aliases(region, ref->name, "", 1000000);
@@ -447,6 +477,7 @@ LambdaApi::Reply LambdaApi::delete_function(Call& call, const std::string& name_
     if (auto del = m_store.delete_version(region, ref->name, std::stoll(qualifier)); !del) {
       return api_fail(from_error(del.error()));
     }
+    forget_cached_versions(region, ref->name);
     return false;
   });
   if (!result) return api_fail(result.error());
