@@ -27,7 +27,8 @@ class Router : public HttpHandler {
   HttpResponse handle(const HttpRequest& request) override {
     std::string auth = request.header("authorization");
     if (auth.find("/cloudformation/") != std::string::npos) return m_cfn.handle(request);
-    if (auth.find("/lambda/") != std::string::npos) {
+    bool unsigned_lambda = auth.empty() && LambdaApi::owns_path(request.raw_path);
+    if (auth.find("/lambda/") != std::string::npos || unsigned_lambda) {
       RequestContext context;
       context.request_id = random_uuid();
       context.host = request.header("host");
