@@ -1,0 +1,141 @@
+// `lambda-cd restore --build N`: a backed-up build back to $LATEST and published as a version,
+// even when the function was deleted. `restore --list` shows the backed-up builds.
+// Reads [backup] bucket from lambda-cd.toml itself.
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+#include <toml++/toml.h>
+
+#include "cli/command_run.hpp"
+#include "cli/commands.hpp"
+#include "clients/s3_client.hpp"
+#include "pipeline/backup_store.hpp"
+#include "pipeline/pipeline_runner.hpp"
+
+namespace lcd::cli {
+
+namespace {
+
+// [backup] bucket of lambda-cd.toml; empty when not configured.
+Result<std::string> load_backup_bucket(const CliConfig& config) {
+  if (config.config_file.empty()) return std::string();
+  const std::string source = config.config_file.string();
+  // Debian's toml++ is built with exceptions: a syntax error is thrown, never returned.
+  toml::table root;
+  try {
+    root = toml::parse_file(source);
+  } catch (const toml::parse_error& err) {
+    return pipeline::config_error(source + ": " + std::string(err.description()));
+  }
+  const toml::node* n = root.get("backup");
+  if (!n) return std::string();
+  const toml::table* t = n->as_table();
+  if (!t) return pipeline::config_error(source + ": 'backup' must be a table");
+  for (const auto& [key, value] : *t) {
+    if (key.str() != "bucket") {
+      return pipeline::config_error(source + ": unknown key '" + std::string(key.str()) + "' in [backup]");
+    }
+  }
+  const toml::node* b = t->get("bucket");
+  if (!b) return std::string();
+  if (!b->is_string()) return pipeline::config_error(source + ": [backup] bucket must be a string");
+  return b->value<std::string>().value();
+}
+
+nlohmann::json to_json(const pipeline::RestoreOutcome& o) {
+  return {{"build", o.build},
+          {"version", o.version},
+          {"code_sha256", o.code_sha256},
+          {"function_created", o.function_created},
+          {"code_uploaded", o.code_uploaded},
+          {"via_s3", o.via_s3},
+          {"reused_version", o.reused_version}};
+}
+
+nlohmann::json to_json(const pipeline::BackupManifest& m) {
+  return {{"function", m.function_name}, {"build", m.build},
+          {"version", m.version},        {"code_sha256", m.code_sha256},
+          {"zip_size", m.zip_size},      {"time", m.created_at},
+          {"git_commit", m.git_commit.empty() ? nlohmann::json(nullptr) : nlohmann::json(m.git_commit)},
+          {"location", "s3://" + m.bucket + "/" + m.zip_key}};
+}
+
+}  // namespace
+
+void add_restore_command(CLI::App& app, GlobalOptions& globals, int& exit_code) {
+  struct Options {
+    std::string build;
+    std::string function;
+    bool list = false;
+  };
+  auto opts = std::make_shared<Options>();
+  auto* cmd = app.add_subcommand("restore", "Bring a backed-up build back to $LATEST and publish it as a version");
+  auto* build = cmd->add_option("--build", opts->build, "The build to restore");
+  auto* list = cmd->add_flag("--list", opts->list, "List the backed-up builds instead");
+  build->excludes(list);
+  cmd->add_option("--function", opts->function, "Function name (default [function] name)");
+  cmd->callback([&globals, &exit_code, opts] {
+    const std::string command = "restore";
+    if (opts->build.empty() && !opts->list) {
+      exit_code = finish_error(globals, command, pipeline::config_error("restore needs --build N (or --list)").value());
+      return;
+    }
+    RunNeeds needs;
+    needs.function_override = opts->function;
+    auto run = CommandRun::open(globals, needs);
+    if (!run) {
+      exit_code = finish_error(globals, command, run.error());
+      return;
+    }
+    auto& r = **run;
+    auto bucket = load_backup_bucket(r.config);
+    if (!bucket) {
+      exit_code = finish_error(globals, command, bucket.error());
+      return;
+    }
+    auto caller = make_service_caller(r.config, r.observer, globals.verbosity);
+    if (!caller) {
+      exit_code = finish_error(globals, command, caller.error());
+      return;
+    }
+    clients::S3Client s3(**caller);
+    pipeline::BackupContext backup{s3, r.ctx().clock, r.observer, *bucket, r.config.region};
+
+    if (opts->list) {
+      auto all = pipeline::list_backups(backup, r.config.project.function.name);
+      if (!all) {
+        exit_code = finish_error(globals, command, all.error());
+        return;
+      }
+      nlohmann::json builds = nlohmann::json::array();
+      for (const auto& m : *all) {
+        builds.push_back(to_json(m));
+        if (globals.output == OutputFormat::text) {
+          r.observer.line("build " + m.build + "  version " + m.version + "  " + m.created_at + "  " + m.code_sha256 +
+                          (m.git_commit.empty() ? "" : "  commit " + m.git_commit.substr(0, 12)));
+        }
+      }
+      if (all->empty() && globals.output == OutputFormat::text) {
+        r.observer.line("no builds of " + r.config.project.function.name + " are backed up in s3://" + *bucket);
+      }
+      exit_code = finish_ok(globals, command, r.target_description, nlohmann::json{{"builds", builds}});
+      return;
+    }
+
+    std::optional<pipeline::RestoreOutcome> outcome;
+    auto done = pipeline::observed_step(r.ctx(), "restore", [&]() -> Result<std::string> {
+      auto o = pipeline::run_restore(r.ctx(), backup, opts->build);
+      if (!o) return fail(o.error());
+      outcome = *o;
+      return "build " + o->build + " is version " + o->version + " and $LATEST" +
+             (o->function_created ? " (function re-created)" : "");
+    });
+    if (!done) {
+      exit_code = finish_error(globals, command, done.error());
+      return;
+    }
+    exit_code = finish_ok(globals, command, r.target_description, to_json(*outcome));
+  });
+}
+
+}  // namespace lcd::cli

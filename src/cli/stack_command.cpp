@@ -1,0 +1,266 @@
+// `lambda-cd stack deploy|delete|status`: the project's CloudFormation stack.
+// Reads [stack] from lambda-cd.toml itself (name, template, parameters, capabilities).
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+#include <toml++/toml.h>
+
+#include <set>
+#include <sstream>
+
+#include "cli/command_run.hpp"
+#include "cli/commands.hpp"
+#include "clients/cloudformation_client.hpp"
+#include "pipeline/pipeline_runner.hpp"
+#include "pipeline/stack_step.hpp"
+#include "util/file_io.hpp"
+
+namespace lcd::cli {
+
+namespace {
+
+tl::unexpected<Error> stack_config_error(std::string message) { return pipeline::config_error(std::move(message)); }
+
+std::string toml_scalar(const toml::node& node) {
+  if (node.is_string()) return node.value<std::string>().value();
+  if (node.is_boolean()) return node.value<bool>().value() ? "true" : "false";
+  std::ostringstream s;
+  if (node.is_integer()) s << node.value<int64_t>().value();
+  else s << node.value<double>().value();
+  return s.str();
+}
+
+// [stack] of lambda-cd.toml. Defaults: name = "<function name>-stack", template = "template.yaml".
+Result<pipeline::StackSettings> load_stack_settings(const CliConfig& config) {
+  pipeline::StackSettings s;
+  s.template_path = "template.yaml";
+  if (!config.project.function.name.empty()) s.name = config.project.function.name + "-stack";
+  if (!config.config_file.empty()) {
+    const std::string source = config.config_file.string();
+    // Debian's toml++ is built with exceptions: a syntax error is thrown, never returned.
+    toml::table root;
+    try {
+      root = toml::parse_file(source);
+    } catch (const toml::parse_error& err) {
+      return stack_config_error(source + ": " + std::string(err.description()));
+    }
+    if (const toml::node* n = root.get("stack")) {
+      const toml::table* t = n->as_table();
+      if (!t) return stack_config_error(source + ": 'stack' must be a table");
+      static const std::set<std::string> allowed = {"name", "template", "parameters", "capabilities"};
+      for (const auto& [key, value] : *t) {
+        if (!allowed.count(std::string(key.str()))) {
+          return stack_config_error(source + ": unknown key '" + std::string(key.str()) + "' in [stack]");
+        }
+      }
+      if (const toml::node* v = t->get("name")) {
+        if (!v->is_string()) return stack_config_error(source + ": [stack] name must be a string");
+        s.name = v->value<std::string>().value();
+      }
+      if (const toml::node* v = t->get("template")) {
+        if (!v->is_string()) return stack_config_error(source + ": [stack] template must be a string");
+        s.template_path = v->value<std::string>().value();
+      }
+      if (const toml::node* v = t->get("parameters")) {
+        const toml::table* p = v->as_table();
+        if (!p) return stack_config_error(source + ": [stack.parameters] must be a table");
+        for (const auto& [k, pv] : *p) {
+          if (!(pv.is_string() || pv.is_integer() || pv.is_floating_point() || pv.is_boolean())) {
+            return stack_config_error(source + ": [stack.parameters] " + std::string(k.str()) +
+                                      " must be a string, number or boolean");
+          }
+          s.parameters[std::string(k.str())] = toml_scalar(pv);
+        }
+      }
+      if (const toml::node* v = t->get("capabilities")) {
+        const toml::array* a = v->as_array();
+        if (!a) return stack_config_error(source + ": [stack] capabilities must be a list of strings");
+        for (const auto& item : *a) {
+          if (!item.is_string()) return stack_config_error(source + ": [stack] capabilities must hold strings");
+          s.capabilities.push_back(item.value<std::string>().value());
+        }
+      }
+    }
+  }
+  if (s.name.empty()) return stack_config_error("no stack name: set [stack] name (or [function] name) in lambda-cd.toml");
+  return s;
+}
+
+nlohmann::json to_json(const pipeline::StackOutcome& o) {
+  nlohmann::json outputs = nlohmann::json::object();
+  for (const auto& out : o.outputs) outputs[out.key] = out.value;
+  nlohmann::json events = nlohmann::json::array();
+  for (const auto& e : o.events) {
+    events.push_back({{"time", e.timestamp},
+                      {"logical_id", e.logical_resource_id},
+                      {"type", e.resource_type},
+                      {"status", e.resource_status},
+                      {"reason", e.resource_status_reason}});
+  }
+  return {{"stack", o.stack_name}, {"stack_id", o.stack_id},   {"action", pipeline::to_string(o.action)},
+          {"status", o.status},    {"capabilities", o.capabilities}, {"outputs", outputs}, {"events", events}};
+}
+
+nlohmann::json to_json(const pipeline::StackStatusReport& r, const std::string& name) {
+  if (!r.exists) return {{"stack", name}, {"exists", false}};
+  nlohmann::json outputs = nlohmann::json::object();
+  for (const auto& out : r.stack.outputs) outputs[out.key] = out.value;
+  nlohmann::json resources = nlohmann::json::array();
+  for (const auto& res : r.resources) {
+    resources.push_back({{"logical_id", res.logical_resource_id},
+                         {"physical_id", res.physical_resource_id},
+                         {"type", res.resource_type},
+                         {"status", res.resource_status},
+                         {"reason", res.resource_status_reason}});
+  }
+  return {{"stack", r.stack.stack_name},
+          {"exists", true},
+          {"stack_id", r.stack.stack_id},
+          {"status", r.stack.status},
+          {"reason", r.stack.status_reason},
+          {"created", r.stack.creation_time},
+          {"updated", r.stack.last_updated_time},
+          {"outputs", outputs},
+          {"resources", resources}};
+}
+
+void print_status(const pipeline::StackStatusReport& r, const std::string& name) {
+  if (!r.exists) {
+    std::printf("stack %s does not exist (run `lambda-cd stack deploy`)\n", name.c_str());
+    return;
+  }
+  std::printf("stack %s  %s%s%s\n  id %s\n", r.stack.stack_name.c_str(), r.stack.status.c_str(),
+              r.stack.status_reason.empty() ? "" : ": ", r.stack.status_reason.c_str(), r.stack.stack_id.c_str());
+  std::printf("\nresources (%zu)\n", r.resources.size());
+  for (const auto& res : r.resources) {
+    std::printf("  %-24s %-28s %-20s %s\n", res.logical_resource_id.c_str(), res.resource_type.c_str(),
+                res.resource_status.c_str(), res.physical_resource_id.c_str());
+  }
+  if (!r.stack.outputs.empty()) {
+    std::printf("\noutputs\n");
+    for (const auto& o : r.stack.outputs) std::printf("  %-24s %s\n", o.key.c_str(), o.value.c_str());
+  }
+  std::fflush(stdout);
+}
+
+// The pieces every stack subcommand needs: the run, a CloudFormation client and the settings.
+struct StackRun {
+  std::unique_ptr<CommandRun> run;
+  std::unique_ptr<aws::ServiceCaller> caller;
+  std::unique_ptr<clients::CloudFormationClient> cfn;
+  pipeline::StackSettings settings;
+};
+
+Result<StackRun> open_stack_run(const GlobalOptions& globals, const std::string& name_override) {
+  RunNeeds needs;
+  needs.function_name = false;
+  auto run = CommandRun::open(globals, needs);
+  if (!run) return fail(run.error());
+  StackRun s;
+  s.run = std::move(*run);
+  auto settings = load_stack_settings(s.run->config);
+  if (!settings) return fail(settings.error());
+  s.settings = std::move(*settings);
+  if (!name_override.empty()) s.settings.name = name_override;
+  auto caller = make_service_caller(s.run->config, s.run->observer, globals.verbosity);
+  if (!caller) return fail(caller.error());
+  s.caller = std::move(*caller);
+  s.cfn = std::make_unique<clients::CloudFormationClient>(*s.caller);
+  return s;
+}
+
+}  // namespace
+
+void add_stack_command(CLI::App& app, GlobalOptions& globals, int& exit_code) {
+  struct Options {
+    std::string name;
+    bool recreate = false;
+  };
+  auto opts = std::make_shared<Options>();
+  auto* stack = app.add_subcommand("stack", "The project's CloudFormation stack ([stack] in lambda-cd.toml)");
+  stack->require_subcommand(1);
+
+  auto* deploy = stack->add_subcommand("deploy", "Create or update the stack from the template; waits until done");
+  deploy->add_flag("--recreate", opts->recreate,
+                   "Delete a stack left in ROLLBACK_COMPLETE by a failed creation and create it again");
+  deploy->add_option("--name", opts->name, "Stack name (default [stack] name)");
+  deploy->callback([&globals, &exit_code, opts] {
+    auto s = open_stack_run(globals, opts->name);
+    if (!s) {
+      exit_code = finish_error(globals, "stack deploy", s.error());
+      return;
+    }
+    auto& r = *s->run;
+    const std::filesystem::path template_path = r.config.project.root / s->settings.template_path;
+    auto body = read_file(template_path);
+    if (!body) {
+      exit_code = finish_error(globals, "stack deploy",
+                               pipeline::config_error("cannot read the stack template " + template_path.string() +
+                                                      ": " + body.error().message + " (set [stack] template)")
+                                   .value());
+      return;
+    }
+    pipeline::StackContext ctx{*s->cfn, r.ctx().clock, r.observer};
+    std::optional<pipeline::StackOutcome> outcome;
+    auto done = pipeline::observed_step(r.ctx(), "stack deploy", [&]() -> Result<std::string> {
+      auto o = pipeline::run_stack_deploy(ctx, s->settings, *body, pipeline::StackDeployOptions{opts->recreate});
+      if (!o) return fail(o.error());
+      outcome = *o;
+      return "stack " + o->stack_name + " " + pipeline::to_string(o->action) + " (" + o->status + ")";
+    });
+    if (!done) {
+      exit_code = finish_error(globals, "stack deploy", done.error());
+      return;
+    }
+    if (globals.output == OutputFormat::text) {
+      for (const auto& o : outcome->outputs) r.observer.line("output " + o.key + " = " + o.value);
+    }
+    exit_code = finish_ok(globals, "stack deploy", r.target_description, to_json(*outcome));
+  });
+
+  auto* del = stack->add_subcommand("delete", "Delete the stack and wait until it is gone");
+  del->add_option("--name", opts->name, "Stack name (default [stack] name)");
+  del->callback([&globals, &exit_code, opts] {
+    auto s = open_stack_run(globals, opts->name);
+    if (!s) {
+      exit_code = finish_error(globals, "stack delete", s.error());
+      return;
+    }
+    auto& r = *s->run;
+    pipeline::StackContext ctx{*s->cfn, r.ctx().clock, r.observer};
+    std::optional<pipeline::StackOutcome> outcome;
+    auto done = pipeline::observed_step(r.ctx(), "stack delete", [&]() -> Result<std::string> {
+      auto o = pipeline::run_stack_delete(ctx, s->settings.name);
+      if (!o) return fail(o.error());
+      outcome = *o;
+      return o->action == pipeline::StackAction::absent ? "stack " + o->stack_name + " did not exist"
+                                                         : "stack " + o->stack_name + " deleted";
+    });
+    if (!done) {
+      exit_code = finish_error(globals, "stack delete", done.error());
+      return;
+    }
+    exit_code = finish_ok(globals, "stack delete", r.target_description, to_json(*outcome));
+  });
+
+  auto* status = stack->add_subcommand("status", "The stack's status, resources and outputs");
+  status->add_option("--name", opts->name, "Stack name (default [stack] name)");
+  status->callback([&globals, &exit_code, opts] {
+    auto s = open_stack_run(globals, opts->name);
+    if (!s) {
+      exit_code = finish_error(globals, "stack status", s.error());
+      return;
+    }
+    auto& r = *s->run;
+    pipeline::StackContext ctx{*s->cfn, r.ctx().clock, r.observer};
+    auto report = pipeline::run_stack_status(ctx, s->settings.name);
+    if (!report) {
+      exit_code = finish_error(globals, "stack status", report.error());
+      return;
+    }
+    if (globals.output == OutputFormat::text) print_status(*report, s->settings.name);
+    exit_code = finish_ok(globals, "stack status", r.target_description, to_json(*report, s->settings.name));
+  });
+}
+
+}  // namespace lcd::cli
