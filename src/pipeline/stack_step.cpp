@@ -29,6 +29,7 @@ class StackWatcher {
 
   Result<Stack> wait(bool gone_is_deleted, const std::string& events_lookup = "") {
     const auto start = m_ctx.clock.monotonic();
+    auto interval = std::min(m_ctx.wait.first_interval, m_ctx.wait.poll_interval);
     for (;;) {
       auto stack = m_ctx.cfn.describe_stack(m_lookup);
       if (!stack && !(gone_is_deleted && stack.error().kind == ErrorKind::not_found)) return fail(stack.error());
@@ -42,13 +43,15 @@ class StackWatcher {
         return gone;
       }
       if (is_terminal_stack_status(stack->status)) return stack;
-      if (m_ctx.clock.monotonic() - start >= m_ctx.wait.timeout) {
+      const auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(m_ctx.clock.monotonic() - start);
+      if (waited >= m_ctx.wait.timeout) {
         Error e{ErrorKind::timeout, "stack " + stack->stack_name + " still " + stack->status + " after " +
                                         std::to_string(std::chrono::duration_cast<std::chrono::seconds>(m_ctx.wait.timeout).count()) +
                                         " s; it keeps going in CloudFormation (check `lambda-cd stack status`)"};
         return fail(std::move(e));
       }
-      m_ctx.clock.sleep_for(m_ctx.wait.poll_interval);
+      m_ctx.clock.sleep_for(std::min(interval, m_ctx.wait.timeout - waited));
+      interval = std::min(interval * 2, m_ctx.wait.poll_interval);
     }
   }
 

@@ -25,6 +25,7 @@ struct StackSettings {
 };
 
 struct StackWaitPolicy {
+  std::chrono::milliseconds first_interval{500};  // doubles each poll up to poll_interval
   std::chrono::milliseconds poll_interval{std::chrono::seconds(5)};
   std::chrono::milliseconds timeout{std::chrono::minutes(60)};
 };

@@ -185,7 +185,7 @@ struct StackBench {
   clients::CloudFormationClient cfn{service};
   FakeClock clock;
   RecordingObserver observer;
-  StackContext ctx{cfn, clock, observer, {std::chrono::seconds(5), std::chrono::minutes(10)}};
+  StackContext ctx{cfn, clock, observer, {std::chrono::seconds(1), std::chrono::seconds(5), std::chrono::minutes(10)}};
   StackSettings settings{"app", "template.yaml", {{"Stage", "prod"}}, {}};
   std::vector<std::string> messages() const {
     std::vector<std::string> out;
@@ -231,8 +231,8 @@ TEST(StackDeploy, CreatesWithCapabilitiesAndStreamsEventsOldestFirst) {
   };
   EXPECT_GE(pos("CREATE_COMPLETE AWS::IAM::Role Role"), 0);
   EXPECT_LT(pos("CREATE_COMPLETE AWS::IAM::Role Role"), pos("CREATE_IN_PROGRESS AWS::Lambda::Function Fn"));
-  // Polled on the fake clock: one interval between the five status polls.
-  EXPECT_EQ(b.clock.monotonic().time_since_epoch(), std::chrono::seconds(20));
+  // Polled on the fake clock, backing off 1 s, 2 s, 4 s, then every 5 s between the five polls.
+  EXPECT_EQ(b.clock.monotonic().time_since_epoch(), std::chrono::seconds(12));
 }
 
 TEST(StackDeploy, NamedIamAndValidateTemplateCapabilitiesAreAdded) {
