@@ -19,6 +19,13 @@
 #ifdef LCD_HAVE_RUNTIME
 #include "local/runtime/invoke_engine.hpp"
 #endif
+#ifdef LCD_HAVE_S3
+#include "local/s3/s3_service.hpp"
+#endif
+#ifdef LCD_HAVE_CLOUDFORMATION
+#include "local/cloudformation/provisioners.hpp"
+#include "local/cloudformation/stack_service.hpp"
+#endif
 
 namespace lcd::local {
 namespace {
@@ -103,6 +110,18 @@ int run_endpoint(const EndpointOptions& options) {
   api_options.state_dir = state_dir;
   LambdaApi lambda(api_options, **store, blobs, system_clock(), faults.get(), invoker);
   ServiceRouter router(router_options, lambda, faults.get(), system_clock());
+#ifdef LCD_HAVE_S3
+  auto s3 = s3::S3Service::open(s3::S3ServiceOptions{state_dir, options.region, options.account_id});
+  if (!s3) return startup_error("s3: " + s3.error().describe());
+  router.add_service("s3", **s3);
+#endif
+#ifdef LCD_HAVE_CLOUDFORMATION
+  cloudformation::LambdaApiProvisioner provisioner(lambda, options.region);
+  auto stacks = cloudformation::StackService::open(
+      cloudformation::StackServiceOptions{state_dir, options.region, options.account_id}, &provisioner, s3->get());
+  if (!stacks) return startup_error("cloudformation: " + stacks.error().describe());
+  router.add_service("cloudformation", **stacks);
+#endif
 
   HttpServerOptions server_options;
   server_options.host = options.host;

@@ -8,6 +8,7 @@ namespace {
 
 // Lambda accepts signatures up to 5 minutes old (aws-api-notes §10.1).
 constexpr std::chrono::seconds k_lambda_skew{300};
+constexpr std::chrono::seconds k_other_skew{900};
 
 std::optional<HttpResponse> injected_fault(FaultInjector* faults, const std::string& request_id) {
   if (!faults || !faults->enabled()) return std::nullopt;
@@ -41,6 +42,8 @@ std::optional<HttpResponse> injected_fault(FaultInjector* faults, const std::str
 
 }  // namespace
 
+void ServiceRouter::add_service(const std::string& name, HttpHandler& handler) { m_services[name] = &handler; }
+
 ServiceRouter::ServiceRouter(RouterOptions options, LambdaApi& lambda, FaultInjector* faults, Clock& clock)
     : m_options(std::move(options)), m_lambda(lambda), m_faults(faults), m_clock(clock) {}
 
@@ -52,13 +55,20 @@ HttpResponse ServiceRouter::handle(const HttpRequest& request) {
     service = auth->service;
   } else if (LambdaApi::owns_path(request.raw_path)) {
     service = "lambda";
+  } else if (request.method == "POST" && request.raw_path == "/" &&
+             starts_with(to_lower(request.header("Content-Type")), "application/x-www-form-urlencoded") &&
+             request.body.find("Action=") != std::string::npos) {
+    service = "cloudformation";
+  } else if (m_services.count("s3")) {
+    service = "s3";
   }
   // Package downloads (GetFunction Code.Location) are plain URLs, never signed or faulted.
   bool code_download = starts_with(request.raw_path, "/_lambda-cd/code/");
   if (!code_download) {
     if (auto fault = injected_fault(m_faults, request_id)) return *fault;
     if (m_options.verify_signatures) {
-      if (auto ok = verify_signature(request, auth, m_options.credentials, m_clock.now(), k_lambda_skew); !ok) {
+      auto skew = service == "lambda" ? k_lambda_skew : k_other_skew;
+      if (auto ok = verify_signature(request, auth, m_options.credentials, m_clock.now(), skew); !ok) {
         return make_error_response(ok.error(), request_id);
       }
     }
@@ -68,6 +78,7 @@ HttpResponse ServiceRouter::handle(const HttpRequest& request) {
   context.region = auth && !auth->region.empty() ? auth->region : m_options.default_region;
   context.host = request.header("Host");
   if (service == "lambda" || code_download) return m_lambda.handle(request, context);
+  if (auto it = m_services.find(service); it != m_services.end()) return it->second->handle(request);
   ApiError e;
   e.status = 400;
   e.code = "UnknownServiceException";

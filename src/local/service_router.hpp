@@ -4,6 +4,7 @@
 // port), with path-based fallbacks for unsigned requests.
 
 #include <chrono>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -25,7 +26,13 @@ class ServiceRouter final : public HttpHandler {
   ServiceRouter(RouterOptions options, LambdaApi& lambda, FaultInjector* faults, Clock& clock);
   HttpResponse handle(const HttpRequest& request) override;
 
+  // Another service on the same port, chosen by the credential scope's service name ("s3",
+  // "cloudformation"). Unsigned requests: Lambda paths go to Lambda, form-encoded POSTs with an
+  // Action to "cloudformation", everything else to "s3" when registered.
+  void add_service(const std::string& name, HttpHandler& handler);
+
  private:
+  std::map<std::string, HttpHandler*> m_services;
   RouterOptions m_options;
   LambdaApi& m_lambda;
   FaultInjector* m_faults;
