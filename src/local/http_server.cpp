@@ -119,7 +119,12 @@ class HttpServer::Impl {
     m_server.set_payload_max_length(m_options.max_body_bytes);
     m_server.set_read_timeout(60, 0);
     m_server.set_write_timeout(60, 0);
-    auto dispatch = [this](const httplib::Request& req, httplib::Response& res) { serve_one(req, res); };
+    auto dispatch = [this](const httplib::Request& req, httplib::Response& res) {
+      // cpp-httplib would re-apply the request's Range to the handler's body; services that honour
+      // Range (S3 GetObject) already sliced it, so the server must not slice again.
+      const_cast<httplib::Request&>(req).ranges.clear();
+      serve_one(req, res);
+    };
     for (const char* pattern : {".*"}) {
       m_server.Get(pattern, dispatch);
       m_server.Post(pattern, dispatch);
