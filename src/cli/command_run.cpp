@@ -41,7 +41,10 @@ Result<std::unique_ptr<CommandRun>> CommandRun::open(const GlobalOptions& global
       config.endpoint_url = run->m_embedded->url();
       config.project.target.endpoint_url = config.endpoint_url;
     }
-    if (run->m_embedded) {
+    if (!needs.endpoint) {
+      run->target_description = "local (state " + config.local_state_dir.string() + ")";
+      target_id = "local state:" + config.local_state_dir.string();
+    } else if (run->m_embedded) {
       run->target_description = "local endpoint " + config.endpoint_url + " (state " +
                                 config.local_state_dir.string() + ", started for this command)";
       target_id = "local state:" + config.local_state_dir.string();

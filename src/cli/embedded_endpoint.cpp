@@ -88,6 +88,9 @@ Result<std::unique_ptr<EmbeddedEndpoint>> EmbeddedEndpoint::start(const fs::path
   const std::string state_str = state_dir.string();
   const std::string log_str = log.string();
 
+  // A line left by an earlier run must never be mistaken for this child's.
+  fs::remove(log, ec);
+  if (ec) return fail(ErrorKind::io, "cannot remove " + log.string() + ": " + ec.message());
   pid_t pid = fork();
   if (pid < 0) return fail(ErrorKind::io, std::string("fork failed: ") + std::strerror(errno));
   if (pid == 0) {

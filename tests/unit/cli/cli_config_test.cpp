@@ -1,0 +1,160 @@
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "cli/cli_config.hpp"
+#include "util/file_io.hpp"
+
+using namespace lcd;
+using namespace lcd::cli;
+
+namespace {
+
+EnvLookup env_of(std::map<std::string, std::string> vars) {
+  return [vars](const std::string& name) -> std::optional<std::string> {
+    auto it = vars.find(name);
+    if (it == vars.end()) return std::nullopt;
+    return it->second;
+  };
+}
+
+const char* k_toml = R"(
+[function]
+name = "greeting"
+handler = "src/index.handler"
+memory = 256
+timeout = 10
+[function.environment]
+LOG_LEVEL = "info"
+RETRIES = 3
+[package]
+include = ["src/**", "package.json"]
+exclude = "test/**"
+[test]
+unit = "npm test"
+integration = "npm run itest"
+unit_junit = "reports/unit.xml"
+[aliases]
+stage = "beta"
+[target]
+kind = "local"
+region = "eu-west-1"
+)";
+
+}  // namespace
+
+TEST(CliConfig, ReadsEveryTable) {
+  TempDir dir;
+  ASSERT_TRUE(write_file_atomic(dir.path() / "lambda-cd.toml", k_toml));
+  auto c = load_cli_config(GlobalOptions{}, env_of({}), dir.path(), true);
+  ASSERT_TRUE(c) << c.error().describe();
+  EXPECT_EQ(c->project.function.name, "greeting");
+  EXPECT_EQ(c->project.function.handler, "src/index.handler");
+  EXPECT_EQ(c->project.function.runtime, "nodejs20.x");  // default
+  EXPECT_EQ(c->project.function.memory, 256);
+  EXPECT_EQ(c->project.function.environment->at("RETRIES"), "3");
+  EXPECT_EQ(c->project.package.include.size(), 2u);
+  EXPECT_EQ(c->project.package.exclude, std::vector<std::string>{"test/**"});
+  EXPECT_EQ(c->project.tests.unit_junit, "reports/unit.xml");
+  EXPECT_EQ(c->project.aliases.stage, "beta");
+  EXPECT_EQ(c->project.aliases.prod, "PROD");
+  EXPECT_TRUE(c->local);
+  EXPECT_EQ(c->region, "eu-west-1");
+  EXPECT_EQ(c->endpoint_url, "http://127.0.0.1:4566");
+  EXPECT_FALSE(c->endpoint_from_user);
+  EXPECT_EQ(c->project.root, dir.path());
+  EXPECT_EQ(c->local_state_dir, dir.path() / ".lambda-cd" / "local");
+  EXPECT_FALSE(c->project.function.role.empty());  // local gets a dummy role
+}
+
+TEST(CliConfig, FindsTheFileInAParentDirectory) {
+  TempDir dir;
+  ASSERT_TRUE(write_file_atomic(dir.path() / "lambda-cd.toml", k_toml));
+  ASSERT_TRUE(ensure_directory(dir.path() / "src" / "deep"));
+  auto c = load_cli_config(GlobalOptions{}, env_of({}), dir.path() / "src" / "deep", true);
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->project.root, dir.path());
+}
+
+TEST(CliConfig, FlagBeatsEnvironmentBeatsFile) {
+  TempDir dir;
+  ASSERT_TRUE(write_file_atomic(dir.path() / "lambda-cd.toml", k_toml));
+  auto from_env = load_cli_config(GlobalOptions{}, env_of({{"AWS_REGION", "ap-south-1"},
+                                                           {"AWS_ENDPOINT_URL", "http://127.0.0.1:9999"},
+                                                           {"LAMBDA_CD_TARGET", "aws"}}),
+                                  dir.path(), true);
+  ASSERT_TRUE(from_env);
+  EXPECT_EQ(from_env->region, "ap-south-1");
+  EXPECT_EQ(from_env->endpoint_url, "http://127.0.0.1:9999");
+  EXPECT_TRUE(from_env->endpoint_from_user);
+  EXPECT_FALSE(from_env->local);
+
+  GlobalOptions flags;
+  flags.region = "us-west-2";
+  flags.target = "local";
+  flags.endpoint_url = "http://127.0.0.1:1234";
+  auto from_flags = load_cli_config(flags, env_of({{"AWS_REGION", "ap-south-1"}, {"LAMBDA_CD_TARGET", "aws"}}),
+                                    dir.path(), true);
+  ASSERT_TRUE(from_flags);
+  EXPECT_EQ(from_flags->region, "us-west-2");
+  EXPECT_TRUE(from_flags->local);
+  EXPECT_EQ(from_flags->endpoint_url, "http://127.0.0.1:1234");
+  EXPECT_EQ(from_flags->project.target.endpoint_url, "http://127.0.0.1:1234");
+}
+
+TEST(CliConfig, AwsConfigFileGivesRegionBelowEverythingElse) {
+  TempDir dir;
+  ASSERT_TRUE(write_file_atomic(dir.path() / "lambda-cd.toml", "[function]\nname = \"f\"\n[target]\nkind = \"aws\"\n"));
+  ASSERT_TRUE(write_file_atomic(dir.path() / "aws-config",
+                                "[default]\nregion = eu-central-1\n[profile ci]\nregion = sa-east-1\n"));
+  const std::string cfg = (dir.path() / "aws-config").string();
+  auto d = load_cli_config(GlobalOptions{}, env_of({{"AWS_CONFIG_FILE", cfg}}), dir.path(), true);
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->region, "eu-central-1");
+  EXPECT_TRUE(d->endpoint_url.empty());
+  auto ci = load_cli_config(GlobalOptions{}, env_of({{"AWS_CONFIG_FILE", cfg}, {"AWS_PROFILE", "ci"}}), dir.path(),
+                            true);
+  ASSERT_TRUE(ci);
+  EXPECT_EQ(ci->region, "sa-east-1");
+  EXPECT_EQ(ci->profile, "ci");
+  auto none = load_cli_config(GlobalOptions{}, env_of({}), dir.path(), true);
+  ASSERT_TRUE(none);
+  EXPECT_EQ(none->region, "us-east-1");
+}
+
+TEST(CliConfig, ErrorsNameTheFileLineAndKey) {
+  CliConfig c;
+  auto typo = apply_toml("[function]\nname = \"f\"\nmemroy = 5\n", "lambda-cd.toml", c);
+  ASSERT_FALSE(typo);
+  EXPECT_EQ(typo.error().message, "lambda-cd.toml:3: unknown key 'memroy' in [function]");
+  EXPECT_EQ(typo.error().code, pipeline::k_config_error);
+
+  auto range = apply_toml("[function]\ntimeout = 3000\n", "x.toml", c);
+  ASSERT_FALSE(range);
+  EXPECT_NE(range.error().message.find("timeout = 3000 is outside 1..900"), std::string::npos);
+
+  auto syntax = apply_toml("[function\n", "x.toml", c);
+  ASSERT_FALSE(syntax);
+  EXPECT_EQ(syntax.error().message.rfind("x.toml:1:", 0), 0u) << syntax.error().message;
+
+  auto kind = apply_toml("[target]\nkind = \"cloud\"\n", "x.toml", c);
+  ASSERT_FALSE(kind);
+  auto type = apply_toml("[function]\nname = 5\n", "x.toml", c);
+  ASSERT_FALSE(type);
+  EXPECT_NE(type.error().message.find("must be a string"), std::string::npos);
+}
+
+TEST(CliConfig, MissingFileIsAnErrorOnlyWhenRequired) {
+  TempDir dir;
+  auto required = load_cli_config(GlobalOptions{}, env_of({}), dir.path(), true);
+  ASSERT_FALSE(required);
+  EXPECT_NE(required.error().message.find("no lambda-cd.toml"), std::string::npos);
+  auto optional = load_cli_config(GlobalOptions{}, env_of({{"LAMBDA_CD_FUNCTION_NAME", "f"}}), dir.path(), false);
+  ASSERT_TRUE(optional);
+  EXPECT_EQ(optional->project.function.name, "f");
+  GlobalOptions named;
+  named.config_path = "nope.toml";
+  auto missing = load_cli_config(named, env_of({}), dir.path(), false);
+  ASSERT_FALSE(missing);
+  EXPECT_NE(missing.error().message.find("does not exist"), std::string::npos);
+}
