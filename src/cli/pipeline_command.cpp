@@ -1,6 +1,7 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include "cli/backup_wiring.hpp"
 #include "cli/command_run.hpp"
 #include "cli/commands.hpp"
 #include "cli/outcome_json.hpp"
@@ -51,6 +52,14 @@ void add_pipeline_command(CLI::App& app, GlobalOptions& globals, int& exit_code)
       if (e.code != pipeline::k_config_error) e.message = "step " + report.failed_step + " failed: " + e.message;
       exit_code = finish_error(globals, "pipeline", e, &doc);
       return;
+    }
+    if (report.publish) {
+      auto backup = back_up_published_build(r, globals.verbosity, *report.publish);
+      if (!backup) {
+        exit_code = finish_error(globals, "pipeline", backup.error(), &doc);
+        return;
+      }
+      if (*backup) doc["backup"] = "s3://" + (*backup)->bucket + "/" + (*backup)->zip_key;
     }
     exit_code = finish_ok(globals, "pipeline", r.target_description, doc);
   });

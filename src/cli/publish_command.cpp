@@ -1,6 +1,7 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include "cli/backup_wiring.hpp"
 #include "cli/command_run.hpp"
 #include "cli/commands.hpp"
 #include "cli/outcome_json.hpp"
@@ -35,7 +36,14 @@ void add_publish_command(CLI::App& app, GlobalOptions& globals, int& exit_code) 
       exit_code = finish_error(globals, "publish", done.error());
       return;
     }
-    exit_code = finish_ok(globals, "publish", r.target_description, to_json(*outcome));
+    auto doc = to_json(*outcome);
+    auto backup = back_up_published_build(r, globals.verbosity, *outcome);
+    if (!backup) {
+      exit_code = finish_error(globals, "publish", backup.error(), &doc);
+      return;
+    }
+    if (*backup) doc["backup"] = "s3://" + (*backup)->bucket + "/" + (*backup)->zip_key;
+    exit_code = finish_ok(globals, "publish", r.target_description, doc);
   });
 }
 

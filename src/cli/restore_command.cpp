@@ -1,11 +1,10 @@
 // `lambda-cd restore --build N`: a backed-up build back to $LATEST and published as a version,
 // even when the function was deleted. `restore --list` shows the backed-up builds.
-// Reads [backup] bucket from lambda-cd.toml itself.
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
-#include <toml++/toml.h>
 
+#include "cli/backup_wiring.hpp"
 #include "cli/command_run.hpp"
 #include "cli/commands.hpp"
 #include "clients/s3_client.hpp"
@@ -15,32 +14,6 @@
 namespace lcd::cli {
 
 namespace {
-
-// [backup] bucket of lambda-cd.toml; empty when not configured.
-Result<std::string> load_backup_bucket(const CliConfig& config) {
-  if (config.config_file.empty()) return std::string();
-  const std::string source = config.config_file.string();
-  // Debian's toml++ is built with exceptions: a syntax error is thrown, never returned.
-  toml::table root;
-  try {
-    root = toml::parse_file(source);
-  } catch (const toml::parse_error& err) {
-    return pipeline::config_error(source + ": " + std::string(err.description()));
-  }
-  const toml::node* n = root.get("backup");
-  if (!n) return std::string();
-  const toml::table* t = n->as_table();
-  if (!t) return pipeline::config_error(source + ": 'backup' must be a table");
-  for (const auto& [key, value] : *t) {
-    if (key.str() != "bucket") {
-      return pipeline::config_error(source + ": unknown key '" + std::string(key.str()) + "' in [backup]");
-    }
-  }
-  const toml::node* b = t->get("bucket");
-  if (!b) return std::string();
-  if (!b->is_string()) return pipeline::config_error(source + ": [backup] bucket must be a string");
-  return b->value<std::string>().value();
-}
 
 nlohmann::json to_json(const pipeline::RestoreOutcome& o) {
   return {{"build", o.build},
