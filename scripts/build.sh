@@ -10,5 +10,7 @@ if [[ "${LCD_SANITIZE:-0}" == "1" ]]; then
   build_dir=${BUILD_DIR:-build-asan}
   args+=(-DLCD_SANITIZE=ON)
 fi
+# ccache: share hits across clones (CI builds a fresh clone in another folder).
+export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$PWD} CCACHE_NOHASHDIR=${CCACHE_NOHASHDIR:-1}
 cmake -S . -B "$build_dir" "${args[@]}" >/dev/null
 cmake --build "$build_dir" -j "$(nproc)"

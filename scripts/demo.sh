@@ -8,7 +8,9 @@ cd "$(dirname "$0")/.."
 root=$PWD
 bash scripts/install-deps.sh
 bash scripts/build.sh >/dev/null
-bin=$root/${BUILD_DIR:-build}/lambda-cd
+build_dir=${BUILD_DIR:-build}
+[[ "$build_dir" == /* ]] || build_dir=$root/$build_dir
+bin=$build_dir/lambda-cd
 
 state=$(mktemp -d -t lambda-cd-demo-XXXXXX)
 "$bin" local --port 0 --state "$state" >"$state/endpoint.out" 2>&1 &
