@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The main job, end to end on a fresh Debian 12 machine: installs, builds, starts the local
-# endpoint built into lambda-cd, takes examples/greeting through the whole pipeline as build 1
+# endpoint built into lambda-cd, creates the function and its role from the example's CloudFormation
+# template, takes examples/greeting through the whole pipeline as build 1
 # (unit tests, package, deploy to $LATEST, integration tests, publish, STAGE), promotes PROD,
-# invokes PROD and prints the status.
+# invokes PROD and prints the status (with the backed-up builds).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -26,6 +27,7 @@ done
 cd examples/greeting
 rm -rf .lambda-cd
 lcd() { "$bin" --endpoint-url "$url" "$@"; }
+lcd stack deploy
 lcd pipeline --build 1
 lcd promote PROD --build 1
 lcd invoke --qualifier PROD --payload '{"name":"Ada"}' --log
