@@ -254,20 +254,5 @@ std::vector<const XmlElement*> XmlElement::members(std::string_view list_name) c
 
 Result<XmlElement> parse_xml(std::string_view document) { return Parser(document).document(); }
 
-std::string xml_escape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
 
 }  // namespace lcd::clients

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "util/result.hpp"
+#include "util/encoding.hpp"
 
 namespace lcd::clients {
 
@@ -37,7 +38,6 @@ inline constexpr int k_xml_max_depth = 64;
 // Parses one document; the root element is returned. Errors are ErrorKind::invalid.
 Result<XmlElement> parse_xml(std::string_view document);
 
-// Escapes &, <, >, " and ' for element text and attribute values.
-std::string xml_escape(std::string_view text);
+using lcd::xml_escape;  // util/encoding.hpp
 
 }  // namespace lcd::clients

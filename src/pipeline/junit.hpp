@@ -4,6 +4,7 @@
 #include <chrono>
 #include <string>
 #include <string_view>
+#include "util/encoding.hpp"
 
 namespace lcd::pipeline {
 
@@ -17,6 +18,6 @@ struct CommandTestCase {
 };
 
 std::string junit_xml(const CommandTestCase& test_case);
-std::string xml_escape(std::string_view text);
+using lcd::xml_escape;  // util/encoding.hpp
 
 }  // namespace lcd::pipeline

@@ -100,6 +100,28 @@ std::string uri_encode(std::string_view s, bool keep_slash) {
   return out;
 }
 
+std::string xml_escape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (unsigned char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&apos;"; break;
+      case '\r': out += "&#13;"; break;
+      default:
+        if (c < 0x20 && c != '\n' && c != '\t') {
+          out += '?';
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+  }
+  return out;
+}
+
 std::optional<std::string> uri_decode(std::string_view s, bool plus_as_space) {
   std::string out;
   out.reserve(s.size());

@@ -2,22 +2,6 @@
 
 namespace lcd::local::cloudformation {
 
-std::string escape_xml(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      case '\r': out += "&#13;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
 
 XmlWriter& XmlWriter::open(std::string_view tag) {
   m_out += '<';
@@ -35,7 +19,7 @@ XmlWriter& XmlWriter::close(std::string_view tag) {
 
 XmlWriter& XmlWriter::leaf(std::string_view tag, std::string_view text) {
   open(tag);
-  m_out += escape_xml(text);
+  m_out += xml_escape(text);
   return close(tag);
 }
 
@@ -49,7 +33,7 @@ std::string query_response(std::string_view operation, std::string_view result_b
   std::string op(operation);
   std::string out = "<" + op + "Response xmlns=\"" + k_cfn_xmlns + "\">";
   if (!empty_result) out += "<" + op + "Result>" + std::string(result_body) + "</" + op + "Result>";
-  out += "<ResponseMetadata><RequestId>" + escape_xml(request_id) + "</RequestId></ResponseMetadata>";
+  out += "<ResponseMetadata><RequestId>" + xml_escape(request_id) + "</RequestId></ResponseMetadata>";
   out += "</" + op + "Response>";
   return out;
 }
@@ -57,10 +41,10 @@ std::string query_response(std::string_view operation, std::string_view result_b
 std::string query_error(std::string_view type, std::string_view code, std::string_view message,
                         std::string_view request_id) {
   std::string out = "<ErrorResponse xmlns=\"" + std::string(k_cfn_xmlns) + "\"><Error>";
-  out += "<Type>" + escape_xml(type) + "</Type>";
-  out += "<Code>" + escape_xml(code) + "</Code>";
-  out += "<Message>" + escape_xml(message) + "</Message>";
-  out += "</Error><RequestId>" + escape_xml(request_id) + "</RequestId></ErrorResponse>";
+  out += "<Type>" + xml_escape(type) + "</Type>";
+  out += "<Code>" + xml_escape(code) + "</Code>";
+  out += "<Message>" + xml_escape(message) + "</Message>";
+  out += "</Error><RequestId>" + xml_escape(request_id) + "</RequestId></ErrorResponse>";
   return out;
 }
 

@@ -5,6 +5,7 @@
 
 #include <string>
 #include <string_view>
+#include "util/encoding.hpp"
 
 namespace lcd::local::cloudformation {
 
@@ -24,7 +25,7 @@ class XmlWriter {
   std::string m_out;
 };
 
-std::string escape_xml(std::string_view text);
+using lcd::xml_escape;  // util/encoding.hpp
 
 // `result_body` is the inner XML of <{Op}Result>; empty_result omits the Result element (DeleteStack).
 std::string query_response(std::string_view operation, std::string_view result_body, std::string_view request_id,

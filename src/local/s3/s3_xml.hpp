@@ -10,12 +10,13 @@
 
 #include "local/s3/object_listing.hpp"
 #include "util/result.hpp"
+#include "util/encoding.hpp"
 
 namespace lcd::local::s3 {
 
 inline constexpr const char* k_s3_xmlns = "http://s3.amazonaws.com/doc/2006-03-01/";
 
-std::string xml_escape(std::string_view text);
+using lcd::xml_escape;  // util/encoding.hpp
 std::string xml_unescape(std::string_view text);
 
 // <Error><Code/><Message/>{<Name>value</Name>...}<RequestId/><HostId/></Error>

@@ -34,3 +34,13 @@ TEST(Encoding, UriDecodeHandlesPlusAndBadEscapes) {
 }
 
 }  // namespace lcd
+
+namespace lcd {
+
+TEST(Encoding, XmlEscapeCoversMarkupCarriageReturnAndForbiddenControls) {
+  EXPECT_EQ(xml_escape("a<b>&\"c'"), "a&lt;b&gt;&amp;&quot;c&apos;");
+  EXPECT_EQ(xml_escape("x\r\n\ty\x01"), "x&#13;\n\ty?");
+  EXPECT_EQ(xml_escape("caf\xc3\xa9"), "caf\xc3\xa9");
+}
+
+}  // namespace lcd
