@@ -76,7 +76,7 @@ clients::UpdateFunctionConfigurationRequest configuration_changes(const Function
   }
   if (wanted.description && *wanted.description != current.description) {
     req.description = wanted.description;
-    described.push_back("description changed");
+    described.push_back("description \"" + current.description + "\" -> \"" + *wanted.description + "\"");
   }
   if (wanted.environment && *wanted.environment != current.environment) {
     req.environment = wanted.environment;
