@@ -54,7 +54,7 @@ std::string endpoint_env_var(const std::string& service);
 
 struct AwsConfig {
   sigv4::Credentials credentials;
-  std::string credentials_source;  // "explicit options", "environment", "profile dev in /root/.aws/credentials"
+  std::string credentials_source;  // "explicit options", "environment", "profile dev in ~/.aws/credentials"
   std::string region;
   std::string profile;             // the profile consulted
   std::string endpoint_url;        // explicit for all services

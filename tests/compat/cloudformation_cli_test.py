@@ -22,18 +22,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 TEMPLATE = os.path.join(HERE, "cloudformation_templates", "function_with_role.yaml")
 
 
-class External(lcd_harness.Endpoint):
-    def __init__(self, url):
-        self.url = url
-        self.proc = None
-        self._owned_state = False
-        self.state_dir = None
-
-    def start(self):
-        return self
-
-    def stop(self, sig=None):
-        return None
+External = lcd_harness.ExternalEndpoint
 
 
 def traced(fn):

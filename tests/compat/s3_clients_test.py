@@ -23,20 +23,7 @@ from lcd_harness import AWS_CLI, TestRun  # noqa: E402
 import botocore.exceptions  # noqa: E402
 
 
-class External(lcd_harness.Endpoint):
-    """An endpoint somebody else started."""
-
-    def __init__(self, url):
-        self.url = url
-        self.proc = None
-        self._owned_state = False
-        self.state_dir = None
-
-    def start(self):
-        return self
-
-    def stop(self, sig=None):
-        return None
+External = lcd_harness.ExternalEndpoint
 
 
 def client_error_code(fn):
