@@ -23,10 +23,11 @@ std::string mib(uint64_t bytes) {
 }
 
 clients::UploadProgressFn progress_reporter(Observer& observer, const std::string& what) {
-  return [&observer, what](const clients::UploadProgress& p) {
-    if (p.parts_total <= 1 && p.parts_done == 0) return;
-    observer.message("uploading " + what + ": part " + std::to_string(p.parts_done) + "/" +
-                     std::to_string(p.parts_total) + ", " + mib(p.bytes_sent) + " of " + mib(p.bytes_total));
+  return [&observer, task = "uploading " + what](const clients::UploadProgress& p) {
+    if (p.parts_total <= 1) return;  // a single PUT: nothing to show between start and end
+    observer.progress(task, p.bytes_sent, p.bytes_total,
+                      "part " + std::to_string(p.parts_done) + "/" + std::to_string(p.parts_total) + ", " +
+                          mib(p.bytes_sent) + " of " + mib(p.bytes_total));
   };
 }
 
@@ -275,7 +276,7 @@ Result<RestoreOutcome> run_restore(StepContext& ctx, BackupContext& backup, cons
                        (manifest->git_commit.empty() ? "" : ", commit " + manifest->git_commit.substr(0, 12)) + ")");
 
   clients::FunctionCode code;
-  if (static_cast<int64_t>(zip->body.size()) > k_lambda_direct_upload_limit) {
+  if (static_cast<int64_t>(zip->body.size()) > k_direct_upload_limit) {
     code.s3_bucket = manifest->bucket;
     code.s3_key = manifest->zip_key;
     out.via_s3 = true;

@@ -76,9 +76,6 @@ Result<std::vector<BackupManifest>> list_backups(BackupContext& backup, const st
 // not_found naming the backed-up builds when build N has no backup.
 Result<BackupManifest> load_backup(BackupContext& backup, const std::string& function_name, const std::string& build);
 
-// Lambda's limit for a zip sent in the request body; larger packages go through S3.
-inline constexpr int64_t k_lambda_direct_upload_limit = 50LL * 1024 * 1024;
-
 // For a package over the direct-upload limit: uploads it (multipart, progress through the
 // observer) to <function>/packages/<sha>.zip in the bucket and returns the S3 code location to
 // put in CreateFunctionRequest::code / UpdateFunctionCodeRequest::code. Skips the upload when an

@@ -1,5 +1,8 @@
 #include "pipeline/deploy_step.hpp"
 
+#include <cstdio>
+
+#include "pipeline/backup_store.hpp"
 #include "pipeline/deploy_state.hpp"
 #include "util/file_io.hpp"
 
@@ -7,6 +10,12 @@ namespace lcd::pipeline {
 namespace {
 
 using clients::FunctionConfiguration;
+
+std::string mib(int64_t bytes) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f MiB", static_cast<double>(bytes) / (1024.0 * 1024.0));
+  return buf;
+}
 
 std::string short_sha(const std::string& sha) { return sha.size() > 12 ? sha.substr(0, 12) + "…" : sha; }
 
@@ -16,7 +25,8 @@ std::string env_keys(const std::map<std::string, std::string>& env) {
   return out.empty() ? "(none)" : out;
 }
 
-Result<FunctionConfiguration> create(StepContext& ctx, const PackageOutput& package, const std::string& zip) {
+Result<FunctionConfiguration> create(StepContext& ctx, const PackageOutput& package,
+                                     const clients::FunctionCode& code) {
   const auto& f = ctx.config.function;
   if (f.role.empty()) {
     return config_error("function " + f.name + " does not exist and no role is configured: set [function] role");
@@ -26,12 +36,11 @@ Result<FunctionConfiguration> create(StepContext& ctx, const PackageOutput& pack
   req.role = f.role;
   req.runtime = f.runtime;
   req.handler = f.handler;
-  req.code.zip_file = zip;
+  req.code = code;
   req.description = f.description;
   req.timeout = f.timeout;
   req.memory_size = f.memory;
   req.environment = f.environment;
-  (void)package;
   auto created = clients::retry_on_update_conflict<FunctionConfiguration>(
       ctx.lambda, ctx.clock, f.name, [&] { return ctx.lambda.create_function(req); }, ctx.conflict_retry);
   if (!created) {
@@ -90,60 +99,79 @@ clients::UpdateFunctionConfigurationRequest configuration_changes(const Function
 Result<DeployOutcome> run_deploy(StepContext& ctx, const PackageOutput& package, bool dry_run) {
   const auto& f = ctx.config.function;
   if (f.name.empty()) return config_error("no function name: set [function] name in lambda-cd.toml");
-  if (package.zip_size > k_direct_upload_limit) {
-    return step_failed("package is " + std::to_string(package.zip_size / (1024 * 1024)) +
-                       " MB, over Lambda's 50 MB limit for direct upload (upload through S3 is not supported)");
-  }
   DeployOutcome out;
   out.dry_run = dry_run;
   out.code_sha256 = package.code_sha256;
+  out.via_s3 = package.zip_size > k_direct_upload_limit;
+  const bool have_bucket = ctx.artifacts && !ctx.artifacts->bucket.empty();
+  if (out.via_s3 && have_bucket) {
+    out.s3_location = "s3://" + ctx.artifacts->bucket + "/" + staged_package_key(f.name, package.code_sha256);
+  }
+  // Only an actual (or would-be) upload needs the bucket: unchanged code deploys without one.
+  auto require_bucket = [&]() -> Result<void> {
+    if (!out.via_s3 || have_bucket) return {};
+    return config_error("package is " + mib(package.zip_size) +
+                        ", over Lambda's 50 MB limit for direct upload, so it must go through S3: "
+                        "set [backup] bucket in lambda-cd.toml (or LAMBDA_CD_BACKUP_BUCKET)");
+  };
 
   auto existing = ctx.lambda.get_function(f.name);
   if (!existing && existing.error().kind != ErrorKind::not_found) return fail(existing.error());
 
-  std::string zip;
-  auto load_zip = [&]() -> Result<void> {
+  // The code as Lambda takes it: the zip in the request, or (over the limit) staged in the bucket.
+  auto code_source = [&]() -> Result<clients::FunctionCode> {
+    if (out.via_s3) return stage_large_package(*ctx.artifacts, f.name, package.zip_path, package.code_sha256);
     auto bytes = read_file(package.zip_path);
     if (!bytes) return fail(bytes.error());
-    zip = std::move(*bytes);
-    return {};
+    clients::FunctionCode code;
+    code.zip_file = std::move(*bytes);
+    return code;
   };
+  const std::string through = out.via_s3 ? " through " + out.s3_location : "";
 
   FunctionConfiguration current;
   if (!existing) {
     out.created = true;
     out.code_uploaded = true;
+    if (auto ok = require_bucket(); !ok) return fail(ok.error());
     if (dry_run) {
       ctx.observer.message("would create function " + f.name + " (" + f.runtime + ", " + f.handler + ") with code " +
-                           short_sha(package.code_sha256));
+                           short_sha(package.code_sha256) + (out.via_s3 ? ", uploaded" + through : ""));
       return out;
     }
-    if (auto loaded = load_zip(); !loaded) return fail(loaded.error());
-    ctx.observer.message("creating function " + f.name);
-    auto created = create(ctx, package, zip);
+    auto code = code_source();
+    if (!code) return fail(code.error());
+    ctx.observer.message("creating function " + f.name + (out.via_s3 ? " with code from " + out.s3_location : ""));
+    auto created = create(ctx, package, *code);
     if (!created) return fail(created.error());
     current = std::move(*created);
     ctx.observer.message("function " + f.name + " is Active");
   } else {
     current = existing->configuration;
     if (current.code_sha256 == package.code_sha256) {
+      out.via_s3 = false;
+      out.s3_location.clear();
       ctx.observer.message("code unchanged: $LATEST already has CodeSha256 " + package.code_sha256 +
                            ", upload skipped");
+    } else if (auto ok = require_bucket(); !ok) {
+      return fail(ok.error());
     } else if (dry_run) {
       out.code_uploaded = true;
       ctx.observer.message("would upload code " + short_sha(package.code_sha256) + " (replacing " +
-                           short_sha(current.code_sha256) + ")");
+                           short_sha(current.code_sha256) + ")" + through);
     } else {
       out.code_uploaded = true;
-      if (auto loaded = load_zip(); !loaded) return fail(loaded.error());
+      auto code = code_source();
+      if (!code) return fail(code.error());
       // Settle any update already running (another deploy) before our mutation.
       auto settled = clients::wait_function_updated(ctx.lambda, ctx.clock, f.name, ctx.wait);
       if (!settled) return fail(settled.error());
-      ctx.observer.message("uploading code " + short_sha(package.code_sha256) + " (" +
-                           std::to_string(package.zip_size) + " bytes)");
+      ctx.observer.message(out.via_s3 ? "updating code " + short_sha(package.code_sha256) + " from " + out.s3_location
+                                      : "uploading code " + short_sha(package.code_sha256) + " (" +
+                                            std::to_string(package.zip_size) + " bytes)");
       clients::UpdateFunctionCodeRequest req;
       req.function_name = f.name;
-      req.code.zip_file = zip;
+      req.code = std::move(*code);
       auto updated = clients::retry_on_update_conflict<FunctionConfiguration>(
           ctx.lambda, ctx.clock, f.name, [&] { return ctx.lambda.update_function_code(req); }, ctx.conflict_retry);
       if (!updated) return fail(updated.error());

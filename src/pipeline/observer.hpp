@@ -3,6 +3,7 @@
 // The library never prints; it tells the observer.
 
 #include <chrono>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -21,6 +22,11 @@ class Observer {
   virtual void warning(std::string_view text) = 0;
   // Raw output of a user command (unit or integration tests) as it arrives.
   virtual void command_output(std::string_view /*step*/, std::string_view /*chunk*/) {}
+  // A long transfer advancing: `done` of `total` bytes of `task` (e.g. "uploading s3://b/k"),
+  // `detail` saying where it is ("part 3/7"). Called repeatedly with growing `done`, and once with
+  // done == total when it completes. Renderers decide how much of it to show.
+  virtual void progress(std::string_view /*task*/, uint64_t /*done*/, uint64_t /*total*/,
+                        std::string_view /*detail*/) {}
 };
 
 class NullObserver final : public Observer {

@@ -53,6 +53,7 @@ std::string summarize(const DeployOutcome& o) {
   } else {
     s += o.code_uploaded ? (o.dry_run ? "would upload code" : "code uploaded") : "code unchanged (upload skipped)";
   }
+  if (o.via_s3) s += " through " + o.s3_location;
   if (!o.config_changes.empty()) {
     s += ", " + std::to_string(o.config_changes.size()) + " configuration change(s)";
   }

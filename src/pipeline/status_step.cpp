@@ -4,6 +4,25 @@
 #include "pipeline/build_registry.hpp"
 
 namespace lcd::pipeline {
+namespace {
+
+BackupsStatus backups_of(StepContext& ctx, const std::string& function_name) {
+  BackupsStatus out;
+  if (!ctx.artifacts || ctx.artifacts->bucket.empty()) return out;
+  out.configured = true;
+  out.bucket = ctx.artifacts->bucket;
+  auto listed = list_backups(*ctx.artifacts, function_name);
+  if (listed) {
+    out.builds = std::move(*listed);
+  } else if (listed.error().code == "NoSuchBucket") {
+    out.error = "bucket " + out.bucket + " does not exist yet (the first publish creates it)";
+  } else {
+    out.error = listed.error().describe();
+  }
+  return out;
+}
+
+}  // namespace
 
 Result<StatusReport> run_status(StepContext& ctx) {
   const auto& name = ctx.config.function.name;
@@ -12,8 +31,10 @@ Result<StatusReport> run_status(StepContext& ctx) {
   report.function_name = name;
   auto latest = ctx.lambda.get_function_configuration(name);
   if (!latest) {
-    if (latest.error().kind == ErrorKind::not_found) return report;
-    return fail(latest.error());
+    if (latest.error().kind != ErrorKind::not_found) return fail(latest.error());
+    // A deleted function's builds can still be restored from the bucket: list them.
+    report.backups = backups_of(ctx, name);
+    return report;
   }
   report.exists = true;
   report.function_arn = unqualified_arn(latest->function_arn);
@@ -54,6 +75,7 @@ Result<StatusReport> run_status(StepContext& ctx) {
     as.additional_version_weights = a.additional_version_weights;
     report.aliases.push_back(std::move(as));
   }
+  report.backups = backups_of(ctx, name);
   return report;
 }
 

@@ -1,10 +1,11 @@
 #pragma once
 // `status`: $LATEST, the published versions with their builds, each alias with its version,
-// build and recent history. Read-only.
+// build and recent history, and (with an artifact bucket) the backed-up builds. Read-only.
 
 #include <string>
 #include <vector>
 
+#include "pipeline/backup_store.hpp"
 #include "pipeline/step_context.hpp"
 
 namespace lcd::pipeline {
@@ -25,6 +26,15 @@ struct AliasStatus {
   std::map<std::string, double> additional_version_weights;
 };
 
+// The backed-up builds in the artifact bucket. Listing them never fails `status`: when it cannot
+// be done, `error` says why and the rest of the report stands.
+struct BackupsStatus {
+  bool configured = false;  // a bucket is configured
+  std::string bucket;
+  std::vector<BackupManifest> builds;
+  std::string error;        // non-empty: the builds could not be listed
+};
+
 struct StatusReport {
   std::string function_name;
   bool exists = false;
@@ -36,6 +46,7 @@ struct StatusReport {
   std::string last_update_status;
   std::vector<VersionStatus> versions;
   std::vector<AliasStatus> aliases;
+  BackupsStatus backups;
 };
 
 Result<StatusReport> run_status(StepContext& ctx);

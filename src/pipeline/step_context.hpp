@@ -1,6 +1,8 @@
 #pragma once
 // Everything a pipeline step needs, passed explicitly (I/O seams are interfaces).
 
+#include <cstdint>
+
 #include "clients/lambda_client.hpp"
 #include "clients/lambda_waiters.hpp"
 #include "pipeline/observer.hpp"
@@ -9,6 +11,11 @@
 #include "util/clock.hpp"
 
 namespace lcd::pipeline {
+
+struct BackupContext;  // pipeline/backup_store.hpp
+
+// Lambda's limit for a zip sent in the request body (ZipFile); larger packages go through S3.
+inline constexpr int64_t k_direct_upload_limit = 50LL * 1024 * 1024;
 
 struct StepContext {
   const ProjectConfig& config;
@@ -20,6 +27,9 @@ struct StepContext {
   clients::ConflictRetry conflict_retry{};
   // Identifies the target in the state file: a deploy to one target never guards another's publish.
   std::string target_id;
+  // The artifact bucket ([backup] bucket): large packages are staged there and `status` lists the
+  // backed-up builds from it. Null when no bucket is configured.
+  BackupContext* artifacts = nullptr;
 };
 
 // A step failed for a reason that is not a configuration error: exit status 1.

@@ -75,6 +75,10 @@ struct RecordingObserver : pipeline::Observer {
   }
   void message(std::string_view m) override { events.push_back("msg " + std::string(m)); }
   void warning(std::string_view m) override { events.push_back("warn " + std::string(m)); }
+  void progress(std::string_view task, uint64_t done, uint64_t total, std::string_view detail) override {
+    events.push_back("progress " + std::string(task) + " " + std::to_string(done) + "/" + std::to_string(total) + " " +
+                     std::string(detail));
+  }
   bool saw(const std::string& needle) const {
     for (const auto& e : events) {
       if (e.find(needle) != std::string::npos) return true;
