@@ -3,6 +3,7 @@
 // $LATEST, versions (50 per page), aliases with RevisionId guards, tags, PublishVersion dedupe and
 // CodeSha256/RevisionId guards as aws-api-notes §2 describes them.
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -43,6 +44,8 @@ class FakeLambda : public aws::ServiceCaller {
   int in_progress_polls = 0;  // GetFunctionConfiguration reports InProgress this many more times
   std::vector<aws::ServiceRequest> log;
   int revision_counter = 0;
+  // Reads code given as S3Bucket/S3Key (as Lambda fetches it from S3); nullopt: no such object.
+  std::function<std::optional<std::string>(const std::string& bucket, const std::string& key)> s3_code;
 
   int count(const std::string& operation) const {
     int n = 0;
@@ -101,7 +104,9 @@ class FakeLambda : public aws::ServiceCaller {
     if (r.method == "PUT" && sub == "code") {
       auto body = json::parse(r.body);
       if (body.contains("RevisionId") && body["RevisionId"] != latest["RevisionId"]) return precondition();
-      auto zip = base64_decode(body.value("ZipFile", "")).value_or("");
+      auto code = code_of(body);
+      if (!code) return tl::unexpected<Error>(code.error());
+      const std::string& zip = *code;
       latest["CodeSha256"] = base64_encode(sha256(zip));
       latest["CodeSize"] = zip.size();
       touch();
@@ -159,6 +164,24 @@ class FakeLambda : public aws::ServiceCaller {
     return error(412, "PreconditionFailedException",
                  "The RevisionId provided does not match the latest RevisionId for the Lambda function or alias.");
   }
+  // The zip of a Code object (CreateFunction) or an UpdateFunctionCode body: ZipFile, or S3Bucket+S3Key.
+  Result<std::string> code_of(const json& code) {
+    if (code.contains("S3Bucket") || code.contains("S3Key")) {
+      std::optional<std::string> zip;
+      if (s3_code && code.contains("S3Bucket") && code.contains("S3Key")) {
+        zip = s3_code(code["S3Bucket"].get<std::string>(), code["S3Key"].get<std::string>());
+      }
+      if (!zip) {
+        Error e{ErrorKind::invalid, "Error occurred while GetObject. S3 Error Code: NoSuchKey. S3 Error Message: "
+                                    "The specified key does not exist."};
+        e.code = "InvalidParameterValueException";
+        e.http_status = 400;
+        return tl::unexpected<Error>(std::move(e));
+      }
+      return *zip;
+    }
+    return base64_decode(code.value("ZipFile", "")).value_or("");
+  }
   std::string next_revision() { return "rev-" + std::to_string(++revision_counter); }
   void touch() {
     latest["RevisionId"] = next_revision();
@@ -186,8 +209,10 @@ class FakeLambda : public aws::ServiceCaller {
   Result<aws::ServiceResponse> create(const json& body) {
     if (exists) return error(409, "ResourceConflictException", "Function already exist: " + name);
     name = body["FunctionName"];
+    auto code = code_of(body["Code"]);
+    if (!code) return tl::unexpected<Error>(code.error());
+    const std::string& zip = *code;
     exists = true;
-    auto zip = base64_decode(body["Code"].value("ZipFile", "")).value_or("");
     latest = json{{"FunctionName", name}, {"FunctionArn", arn()}, {"Version", "$LATEST"},
                   {"Runtime", body.value("Runtime", "")}, {"Handler", body.value("Handler", "")},
                   {"Role", body.value("Role", "")}, {"MemorySize", body.value("MemorySize", 128)},
