@@ -13,6 +13,12 @@ find_package(yaml-cpp REQUIRED)
 pkg_check_modules(LIBZIP REQUIRED IMPORTED_TARGET libzip)  # PkgConfig::LIBZIP (its CMake config wants zipcmp binaries)
 find_package(tomlplusplus REQUIRED)        # tomlplusplus::tomlplusplus
 pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)  # PkgConfig::HTTPLIB (compiled library)
+# nodejs/http-parser (Debian ships no CMake or pkg-config file for it): HttpParser::HttpParser
+find_path(HTTP_PARSER_INCLUDE_DIR http_parser.h REQUIRED)
+find_library(HTTP_PARSER_LIBRARY http_parser REQUIRED)
+add_library(HttpParser::HttpParser UNKNOWN IMPORTED)
+set_target_properties(HttpParser::HttpParser PROPERTIES IMPORTED_LOCATION "${HTTP_PARSER_LIBRARY}"
+                      INTERFACE_INCLUDE_DIRECTORIES "${HTTP_PARSER_INCLUDE_DIR}")
 if(LCD_TESTS)
   find_package(GTest REQUIRED)
 endif()

@@ -30,8 +30,9 @@ std::chrono::microseconds since(Clock::time_point t) {
 Result<std::shared_ptr<Environment>> Environment::start(ChildSpec spec) {
   std::shared_ptr<Environment> env(new Environment());
   env->m_wake_fd = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-  if (env->m_wake_fd < 0) return fail(ErrorKind::io, "eventfd failed");
-  auto server = RuntimeApiServer::start(*env);
+  env->m_doorbell_fd = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  if (env->m_wake_fd < 0 || env->m_doorbell_fd < 0) return fail(ErrorKind::io, "eventfd failed");
+  auto server = RuntimeApiServer::bind();
   if (!server) return fail(server.error());
   env->m_server = std::move(*server);
   spec.env["AWS_LAMBDA_RUNTIME_API"] = "127.0.0.1:" + std::to_string(env->m_server->port());
@@ -55,6 +56,7 @@ Environment::~Environment() {
   if (m_watcher.joinable()) m_watcher.join();
   m_server.reset();
   if (m_wake_fd >= 0) ::close(m_wake_fd);
+  if (m_doorbell_fd >= 0) ::close(m_doorbell_fd);
   if (m_handles.output_fd >= 0) ::close(m_handles.output_fd);
 }
 
@@ -93,8 +95,14 @@ void Environment::watch(ChildSpec spec, std::promise<Result<ChildHandles>>* star
     m_wait_status = status;
     m_exit_maxrss_kib = static_cast<uint64_t>(usage.ru_maxrss);
   }
-  m_next_cv.notify_all();
-  m_answer_cv.notify_all();
+  m_exit_cv.notify_all();
+  ring(m_doorbell_fd);
+}
+
+void Environment::ring(int eventfd) {
+  if (eventfd < 0) return;
+  uint64_t one = 1;
+  (void)!::write(eventfd, &one, sizeof one);
 }
 
 bool Environment::drain_fd(int fd) {
@@ -130,12 +138,8 @@ void Environment::terminate() {
     if (m_stopping) return;
     m_stopping = true;
   }
-  m_next_cv.notify_all();
-  m_answer_cv.notify_all();
-  if (m_wake_fd >= 0) {
-    uint64_t one = 1;
-    (void)!::write(m_wake_fd, &one, sizeof one);
-  }
+  ring(m_wake_fd);
+  ring(m_doorbell_fd);
 }
 
 bool Environment::alive() const {
@@ -150,10 +154,9 @@ bool Environment::answer_pending_locked(const std::string& request_id) const {
 }
 
 std::optional<NextEvent> Environment::next_event() {
-  std::unique_lock lock(m_mutex);
+  std::lock_guard lock(m_mutex);
   if (!m_init_duration) m_init_duration = since(m_started_at);
-  m_next_cv.wait(lock, [&] { return m_pending || m_stopping || m_exited; });
-  if (!m_pending) return std::nullopt;
+  if (!m_pending || m_stopping || m_exited) return std::nullopt;
   NextEvent event = std::move(*m_pending);
   m_pending.reset();
   m_delivered = true;
@@ -178,7 +181,6 @@ ApiReply Environment::post_response(const std::string& request_id, std::string b
     }
     m_answer = std::move(answer);
   }
-  m_answer_cv.notify_all();
   return reply;
 }
 
@@ -193,7 +195,6 @@ ApiReply Environment::post_error(const std::string& request_id, const std::strin
     answer.payload = std::move(body);
     m_answer = std::move(answer);
   }
-  m_answer_cv.notify_all();
   return {};
 }
 
@@ -207,8 +208,25 @@ ApiReply Environment::post_init_error(const std::string& error_type, std::string
     answer.payload = std::move(body);
     m_init_error = std::move(answer);
   }
-  m_answer_cv.notify_all();
   return {};
+}
+
+bool Environment::settled() {
+  std::lock_guard lock(m_mutex);
+  return m_answer || m_init_error || m_exited || m_stopping;
+}
+
+Clock::time_point Environment::deadline() {
+  std::lock_guard lock(m_mutex);
+  return deadline_locked();
+}
+
+Clock::time_point Environment::deadline_locked() const {
+  if (m_delivered) return m_delivered_at + m_timeout;
+  // Before the runtime's first GET /next it is initialising: init_timeout applies. A warm runtime
+  // that does not ask for the event within the function's timeout has hung between invocations.
+  if (!m_init_duration) return m_init_deadline;
+  return m_submitted_at + m_timeout;
 }
 
 InvocationOutcome Environment::invoke(const InvocationSpec& spec) {
@@ -224,26 +242,20 @@ InvocationOutcome Environment::invoke(const InvocationSpec& spec) {
     m_delivered = false;
     m_timeout = spec.timeout;
     m_max_response_bytes = spec.max_response_bytes;
+    m_submitted_at = submitted;
+    m_init_deadline = submitted + spec.init_timeout;
     m_pending = NextEvent{spec.request_id, 0, spec.invoked_arn, spec.trace_id, spec.client_context, spec.payload};
-    m_next_cv.notify_all();
-    const auto init_deadline = submitted + spec.init_timeout;
     for (;;) {
+      lock.unlock();
+      const auto stop = m_server->serve(*this, m_doorbell_fd);
+      lock.lock();
       if (m_answer || m_init_error || m_exited || m_stopping) break;
-      // Until delivery the event may wait for init (capped by init_timeout); waking at
-      // submitted + timeout is never late because delivery happens after submission.
-      auto deadline = m_delivered ? m_delivered_at + spec.timeout : std::min(init_deadline, submitted + spec.timeout);
-      if (!m_delivered && Clock::now() >= init_deadline) deadline = init_deadline;
-      if (m_answer_cv.wait_until(lock, deadline) == std::cv_status::timeout) {
-        if (m_answer || m_init_error || m_exited || m_stopping) break;
-        auto now = Clock::now();
-        bool expired = m_delivered ? now >= m_delivered_at + spec.timeout : now >= init_deadline;
-        if (expired) {
-          InvocationOutcome timed_out;
-          timed_out.status = Status::timed_out;
-          timed_out.duration = since(m_delivered ? m_delivered_at : submitted);
-          result = std::move(timed_out);
-          break;
-        }
+      if (stop == RuntimeApiServer::Stop::deadline && Clock::now() >= deadline_locked()) {
+        InvocationOutcome timed_out;
+        timed_out.status = Status::timed_out;
+        timed_out.duration = since(m_delivered ? m_delivered_at : submitted);
+        result = std::move(timed_out);
+        break;
       }
     }
     m_pending.reset();
@@ -277,7 +289,7 @@ InvocationOutcome Environment::invoke(const InvocationSpec& spec) {
     terminate();
     // Wait for the watcher to reap the process so its last output is in the log.
     lock.lock();
-    m_answer_cv.wait_for(lock, std::chrono::seconds(2), [&] { return m_exited; });
+    m_exit_cv.wait_for(lock, std::chrono::seconds(2), [&] { return m_exited; });
     if (result->status == Status::exited && m_exited) result->exit_reason = describe_wait_status(m_wait_status);
     result->max_memory_kib = m_exit_maxrss_kib;
     lock.unlock();

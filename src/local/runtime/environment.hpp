@@ -1,7 +1,7 @@
 #pragma once
 // One execution environment: a child process in its own process group, its Runtime API listener,
 // and the state of the invocation it is running. Thread-safe: invoke() on one caller thread at a
-// time, terminate() from any thread.
+// time (that thread also serves the Runtime API while the invocation runs), terminate() from any thread.
 
 #include <sys/types.h>
 
@@ -77,6 +77,10 @@ class Environment final : private RuntimeApiHandler {
   ApiReply post_response(const std::string& request_id, std::string body) override;
   ApiReply post_error(const std::string& request_id, const std::string& error_type, std::string body) override;
   ApiReply post_init_error(const std::string& error_type, std::string body) override;
+  bool settled() override;
+  std::chrono::steady_clock::time_point deadline() override;
+  std::chrono::steady_clock::time_point deadline_locked() const;
+  void ring(int eventfd);
 
   void watch(ChildSpec spec, std::promise<Result<ChildHandles>>* started);
   void drain_output();
@@ -86,16 +90,18 @@ class Environment final : private RuntimeApiHandler {
   ChildHandles m_handles;
   std::unique_ptr<RuntimeApiServer> m_server;
   std::thread m_watcher;
-  int m_wake_fd = -1;  // eventfd: lets terminate() stop the watcher before the child runs
+  int m_wake_fd = -1;      // eventfd: lets terminate() stop the watcher before the child runs
+  int m_doorbell_fd = -1;  // eventfd: wakes invoke() out of serve() on terminate() or exit
 
   mutable std::mutex m_mutex;
-  std::condition_variable m_next_cv;    // /next waiters
-  std::condition_variable m_answer_cv;  // invoke() waiter
+  std::condition_variable m_exit_cv;  // signalled when the watcher has reaped the process
   std::optional<NextEvent> m_pending;     // waiting for /next
   std::chrono::milliseconds m_timeout{0}; // of the pending/current invocation
   std::string m_current_id;               // delivered and not answered yet
   bool m_delivered = false;
   std::chrono::steady_clock::time_point m_delivered_at;
+  std::chrono::steady_clock::time_point m_submitted_at;
+  std::chrono::steady_clock::time_point m_init_deadline;
   size_t m_max_response_bytes = 6291456;
   std::optional<InvocationOutcome> m_answer;
   std::optional<InvocationOutcome> m_init_error;

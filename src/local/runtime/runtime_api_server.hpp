@@ -8,12 +8,14 @@
 // process's fd table per connection (curl opens one per request), racing short-lived clients.
 // A path-prefixed AWS_LAMBDA_RUNTIME_API breaks clients that keep only host:port of it (the Rust
 // lambda_runtime, aws-lambda-cpp). So each environment gets its own 127.0.0.1:<port>: faithful
-// host:port for every client, identity by construction, at the cost of one port and a few threads.
+// host:port for every client, identity by construction, at the cost of one port.
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "util/result.hpp"
 
@@ -34,32 +36,51 @@ struct ApiReply {
   std::string body = R"({"status":"OK"})";
 };
 
-// Implemented by the environment. Called on the server's worker threads.
+// Implemented by the environment; called only from inside RuntimeApiServer::serve(), on its thread.
 class RuntimeApiHandler {
  public:
   virtual ~RuntimeApiHandler() = default;
-  // Blocks until an event is ready; nullopt when the environment is stopping (answered 500).
+  // GET /next: the event to hand out now, or nullopt to hold the request until a later serve().
   virtual std::optional<NextEvent> next_event() = 0;
   virtual ApiReply post_response(const std::string& request_id, std::string body) = 0;
   virtual ApiReply post_error(const std::string& request_id, const std::string& error_type, std::string body) = 0;
   virtual ApiReply post_init_error(const std::string& error_type, std::string body) = 0;
+  // serve() returns as soon as this is true, checked after every request it answers.
+  virtual bool settled() = 0;
+  // serve() returns by this time at the latest; asked again after every request it answers.
+  virtual std::chrono::steady_clock::time_point deadline() = 0;
 };
 
+// No threads of its own: the thread running an invocation serves the runtime's requests itself,
+// so an event reaches the runtime and its answer comes back with one wake-up each way (a server
+// with worker threads adds a thread hand-off in both directions). Between invocations nobody
+// reads the sockets; a runtime's next GET /next waits in the kernel until the next serve().
 class RuntimeApiServer {
  public:
-  // Binds 127.0.0.1 on a free port and starts serving. `handler` must outlive the server.
-  static Result<std::unique_ptr<RuntimeApiServer>> start(RuntimeApiHandler& handler);
-  ~RuntimeApiServer();  // stops listening and joins every thread; next_event() must return by then
+  // Binds 127.0.0.1 on a free port.
+  static Result<std::unique_ptr<RuntimeApiServer>> bind();
+  ~RuntimeApiServer();  // closes the listener and every connection
   RuntimeApiServer(const RuntimeApiServer&) = delete;
   RuntimeApiServer& operator=(const RuntimeApiServer&) = delete;
 
-  int port() const;
+  int port() const { return m_port; }
 
-  class Impl;
+  enum class Stop { settled, woken, deadline };
+  // Accepts connections and answers requests until handler.settled(), `wake_fd` (an eventfd, read
+  // to reset it) becomes readable, or handler.deadline() passes. One caller at a time.
+  Stop serve(RuntimeApiHandler& handler, int wake_fd);
+
+  struct Connection;
 
  private:
-  explicit RuntimeApiServer(std::unique_ptr<Impl> impl);
-  std::unique_ptr<Impl> m_impl;
+  RuntimeApiServer() = default;
+  void accept_all();
+  void read_available(Connection& c);
+  void dispatch(Connection& c, RuntimeApiHandler& handler);
+
+  int m_listen_fd = -1;
+  int m_port = -1;
+  std::vector<std::unique_ptr<Connection>> m_connections;
 };
 
 }  // namespace lcd::local::runtime
