@@ -275,8 +275,9 @@ Result<InvokeResult> InvokeEngine::Impl::invoke(const InvokeRequest& request) {
     Impl* self;
     ~InFlight() {
       std::lock_guard lock(self->m_mutex);
-      --self->m_in_flight;
-      self->m_cv.notify_all();
+      // Only shutdown() waits for this; waking the reaper (same condition variable) on every
+      // invoke cost a context switch each time.
+      if (--self->m_in_flight == 0 && self->m_stopped) self->m_cv.notify_all();
     }
   } in_flight{this};
 
