@@ -14,6 +14,7 @@
 #include "local/lambda_api.hpp"
 #include "local/lambda_store.hpp"
 #include "local/service_router.hpp"
+#include "local/state_layout.hpp"
 #include "util/file_io.hpp"
 
 #ifdef LCD_HAVE_RUNTIME
@@ -94,7 +95,7 @@ int run_endpoint(const EndpointOptions& options) {
 
   auto store = LambdaStore::open(state_dir);
   if (!store) return startup_error(store.error().describe());
-  BlobStore blobs(state_dir / "blobs");
+  BlobStore blobs(state_blob_dir(state_dir));
 
   InvokeBackend* invoker = nullptr;
 #ifdef LCD_HAVE_RUNTIME
@@ -111,7 +112,7 @@ int run_endpoint(const EndpointOptions& options) {
   LambdaApi lambda(api_options, **store, blobs, system_clock(), faults.get(), invoker);
   ServiceRouter router(router_options, lambda, faults.get(), system_clock());
 #ifdef LCD_HAVE_S3
-  auto s3 = s3::S3Service::open(s3::S3ServiceOptions{state_dir, options.region, options.account_id});
+  auto s3 = s3::S3Service::open(s3::S3ServiceOptions{state_dir, options.region, options.account_id, &blobs});
   if (!s3) return startup_error("s3: " + s3.error().describe());
   router.add_service("s3", **s3);
 #endif

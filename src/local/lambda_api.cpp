@@ -18,7 +18,13 @@ LambdaApi::LambdaApi(LambdaApiOptions options, LambdaStore& store, BlobStore& bl
       m_blobs(blobs),
       m_clock(clock),
       m_faults(faults),
-      m_invoker(invoker) {}
+      m_invoker(invoker) {
+  m_blob_referrer = m_blobs.add_referrer([this](const std::string& hex) -> Result<bool> {
+    std::string code_sha = hex_to_code_sha(hex);
+    if (code_sha.empty()) return false;
+    return m_store.read([&] { return m_store.references_code(code_sha); });
+  });
+}
 
 bool LambdaApi::owns_path(const std::string& raw_path) {
   for (const char* prefix : {"/2015-03-31/", "/2016-08-19/", "/2017-03-31/", "/2014-11-13/", "/2015-03-31",

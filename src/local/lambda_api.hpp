@@ -113,6 +113,7 @@ class LambdaApi {
   Clock& m_clock;
   FaultInjector* m_faults;
   InvokeBackend* m_invoker;
+  BlobStore::Referrer m_blob_referrer;  // keeps the packages functions and versions refer to
   std::mutex m_rng_mutex;
   std::mt19937_64 m_rng{std::random_device{}()};
 };

@@ -105,6 +105,7 @@ LambdaApi::Reply LambdaApi::create_function(Call& call) {
     if (!(*body)["Tags"].is_object()) return api_fail(invalid_parameter("Tags must be a map"));
     tags = (*body)["Tags"];
   }
+  auto blob_hold = m_blobs.hold();  // until the function row referring to the blob is committed
   auto hex = m_blobs.put(*zip);
   if (!hex) return api_fail(from_error(hex.error()));
   bool publish = body->value("Publish", false);
@@ -210,6 +211,7 @@ LambdaApi::Reply LambdaApi::update_function_code(Call& call, const std::string& 
   bool publish = body->value("Publish", false);
   std::string revision = body->value("RevisionId", "");
   std::string hex;
+  auto blob_hold = m_blobs.hold();  // until the function row referring to the blob is committed
   if (!dry_run) {
     auto stored = m_blobs.put(*zip);
     if (!stored) return api_fail(from_error(stored.error()));

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <map>
 
+#include "local/state_layout.hpp"
 #include "util/file_io.hpp"
 
 namespace lcd::local {
@@ -134,7 +135,7 @@ Result<std::unique_ptr<LambdaStore>> LambdaStore::open(const std::filesystem::pa
   if (auto made = ensure_directory(dir); !made) return fail(made.error());
   std::unique_ptr<LambdaStore> store(new LambdaStore());
   sqlite3* db = nullptr;
-  auto path = (dir / "lambda.sqlite3").string();
+  auto path = state_database(dir).string();
   if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                       nullptr) != SQLITE_OK) {
     std::string message = db ? sqlite3_errmsg(db) : "out of memory";
@@ -457,6 +458,18 @@ Result<std::vector<std::string>> LambdaStore::referenced_code(const std::string&
   while ((rc = sqlite3_step(*stmt)) == SQLITE_ROW) out.push_back(column_text(*stmt, 0));
   if (rc != SQLITE_DONE) return fail(db_error(LCD_DB, "referenced_code"));
   return out;
+}
+
+Result<bool> LambdaStore::references_code(const std::string& code_sha256) {
+  auto stmt = m_statements->get(
+      "SELECT 1 FROM functions WHERE code_sha256=?1 UNION ALL SELECT 1 FROM versions WHERE code_sha256=?1 LIMIT 1");
+  if (!stmt) return fail(stmt.error());
+  ResetOnExit reset_guard{*stmt};
+  bind_text(*stmt, 1, code_sha256);
+  int rc = sqlite3_step(*stmt);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  return fail(db_error(LCD_DB, "references_code"));
 }
 
 Result<std::string> LambdaStore::integrity_check() {

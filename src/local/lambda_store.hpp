@@ -63,7 +63,7 @@ inline Error adapt_store_error(const Error& error, const Error*) { return error;
 
 class LambdaStore {
  public:
-  // Opens (creating if needed) <dir>/lambda.sqlite3.
+  // Opens (creating if needed) the endpoint's database in state directory `dir` (state_layout.hpp).
   static Result<std::unique_ptr<LambdaStore>> open(const std::filesystem::path& dir);
   ~LambdaStore();
   LambdaStore(const LambdaStore&) = delete;
@@ -138,6 +138,8 @@ class LambdaStore {
 
   // Every blob (hex sha256) some function or version still references.
   Result<std::vector<std::string>> referenced_code(const std::string& region);
+  // Whether a function or version in any region has code `code_sha256` (base64).
+  Result<bool> references_code(const std::string& code_sha256);
 
   // "ok" when PRAGMA integrity_check passes.
   Result<std::string> integrity_check();

@@ -9,6 +9,7 @@
 #include "local/cloudformation/stack_state.hpp"
 #include "local/cloudformation/template_analysis.hpp"
 #include "local/cloudformation/template_parser.hpp"
+#include "local/state_layout.hpp"
 #include "util/clock.hpp"
 #include "util/crypto.hpp"
 #include "util/strings.hpp"
@@ -202,13 +203,20 @@ StackService::Impl::~Impl() {
 }
 
 Result<void> StackService::Impl::load() {
-  auto db = s3::SqliteDb::open(m_options.state_dir / "cloudformation" / "stacks.sqlite3", k_schema);
+  auto db = SqliteDb::open(state_database(m_options.state_dir), k_schema);
   if (!db) return fail(db.error());
   m_db = std::move(*db);
+  auto legacy = m_options.state_dir / "cloudformation" / "stacks.sqlite3";
+  std::error_code ec;
+  if (std::filesystem::exists(legacy, ec)) {
+    auto imported = m_db->import_tables(legacy, {"stacks"});
+    if (imported) imported = retire_legacy_database(legacy);
+    if (!imported) return fail(ErrorKind::io, "importing " + legacy.string() + ": " + imported.error().message);
+  }
   auto rows = m_db->query("SELECT doc FROM stacks ORDER BY seq");
   if (!rows) return fail(rows.error());
   for (const auto& row : *rows) {
-    auto j = json::parse(s3::text_of(row[0]), nullptr, false);
+    auto j = json::parse(text_of(row[0]), nullptr, false);
     if (j.is_discarded()) continue;
     Stack s = stack_from_json(j);
     if (is_in_progress(s.status)) {

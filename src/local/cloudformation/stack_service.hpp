@@ -3,7 +3,9 @@
 // UpdateStack, DeleteStack, DescribeStacks, DescribeStackEvents, DescribeStackResources,
 // ListStacks, ValidateTemplate, GetTemplate. Stack operations run on a background thread and
 // pass through *_IN_PROGRESS, so `aws cloudformation wait stack-create-complete` works. Stacks,
-// resources and events persist in <state>/cloudformation/stacks.sqlite3.
+// resources and events persist in the endpoint's one SQLite database (state_layout.hpp; own
+// connection, synchronous=FULL). A <state>/cloudformation/stacks.sqlite3 from releases that kept
+// stacks apart is imported on open, once, and renamed to stacks.sqlite3.migrated.
 
 #include <filesystem>
 #include <memory>

@@ -15,7 +15,7 @@
 #include "local/cloudformation/intrinsics.hpp"
 #include "local/cloudformation/resource_provisioning.hpp"
 #include "local/cloudformation/stack_service.hpp"
-#include "local/s3/sqlite_db.hpp"
+#include "local/sqlite_db.hpp"
 
 namespace lcd::local::cloudformation {
 
@@ -97,7 +97,7 @@ class StackService::Impl {
   StackServiceOptions m_options;
   ResourceProvisioning m_provisioning;
   s3::S3Service* m_s3;
-  std::unique_ptr<s3::SqliteDb> m_db;
+  std::unique_ptr<SqliteDb> m_db;
   std::mutex m_mutex;
   std::map<std::string, Stack> m_stacks;  // by id
   std::vector<std::string> m_order;       // ids in creation order

@@ -5,6 +5,7 @@
 #include "local/s3/checksums.hpp"
 #include "local/s3/request_body.hpp"
 #include "local/s3/s3_xml.hpp"
+#include "local/state_layout.hpp"
 #include "util/clock.hpp"
 #include "util/crypto.hpp"
 #include "util/encoding.hpp"
@@ -65,7 +66,12 @@ Error not_implemented(const std::string& what) {
 
 Result<std::unique_ptr<S3Service>> S3Service::open(S3ServiceOptions options) {
   std::unique_ptr<S3Service> service(new S3Service(std::move(options)));
-  auto store = S3Store::open(service->m_options.state_dir / "s3");
+  BlobStore* blobs = service->m_options.blobs;
+  if (!blobs) {
+    service->m_own_blobs = std::make_unique<BlobStore>(state_blob_dir(service->m_options.state_dir));
+    blobs = service->m_own_blobs.get();
+  }
+  auto store = S3Store::open(service->m_options.state_dir, *blobs);
   if (!store) return fail(store.error());
   service->m_store = std::move(*store);
   return service;

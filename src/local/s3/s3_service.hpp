@@ -14,9 +14,12 @@
 namespace lcd::local::s3 {
 
 struct S3ServiceOptions {
-  std::filesystem::path state_dir;  // the service keeps its data in <state_dir>/s3/
+  std::filesystem::path state_dir;  // the endpoint's state (state_layout.hpp)
   std::string region = "us-east-1";
   std::string account_id = "000000000000";
+  // The blob store shared with Lambda (must outlive the service); null: the service opens its own
+  // on <state_dir>/blobs (then it does not see what another BlobStore instance's users refer to).
+  BlobStore* blobs = nullptr;
 };
 
 class S3Service : public HttpHandler {
@@ -54,6 +57,7 @@ class S3Service : public HttpHandler {
                                           const std::string& key);
 
   S3ServiceOptions m_options;
+  std::unique_ptr<BlobStore> m_own_blobs;
   std::unique_ptr<S3Store> m_store;
 };
 

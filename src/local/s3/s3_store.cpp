@@ -6,6 +6,7 @@
 #include <system_error>
 
 #include "local/s3/checksums.hpp"
+#include "local/state_layout.hpp"
 #include "util/clock.hpp"
 #include "util/crypto.hpp"
 #include "util/encoding.hpp"
@@ -86,14 +87,38 @@ Error s3_error(int status, std::string code, std::string message) {
   return e;
 }
 
-Result<std::unique_ptr<S3Store>> S3Store::open(const std::filesystem::path& dir) {
-  std::unique_ptr<S3Store> store(new S3Store());
-  auto db = SqliteDb::open(dir / "s3.sqlite3", k_schema);
+Result<std::unique_ptr<S3Store>> S3Store::open(const std::filesystem::path& state_dir, BlobStore& blobs) {
+  std::unique_ptr<S3Store> store(new S3Store(blobs));
+  auto db = SqliteDb::open(state_database(state_dir), k_schema);
   if (!db) return fail(db.error());
   store->m_db = std::move(*db);
-  store->m_blob_dir = dir / "blobs";
-  store->m_blobs = std::make_unique<BlobStore>(store->m_blob_dir);
+  if (auto imported = store->import_legacy(state_dir); !imported) return fail(imported.error());
+  store->m_referrer = blobs.add_referrer([s = store.get()](const std::string& blob) { return s->references(blob); });
   return store;
+}
+
+Result<void> S3Store::import_legacy(const std::filesystem::path& state_dir) {
+  auto legacy_dir = state_dir / "s3";
+  auto legacy_db = legacy_dir / "s3.sqlite3";
+  std::error_code ec;
+  if (!std::filesystem::exists(legacy_db, ec)) return {};
+  auto where = [&](const Error& e) { return Error{ErrorKind::io, "importing " + legacy_db.string() + ": " + e.message}; };
+  if (auto adopted = m_blobs->adopt_directory(legacy_dir / "blobs"); !adopted) return fail(where(adopted.error()));
+  if (auto rows = m_db->import_tables(legacy_db, {"buckets", "objects", "uploads", "parts"}); !rows) {
+    return fail(where(rows.error()));
+  }
+  if (auto retired = retire_legacy_database(legacy_db); !retired) return fail(where(retired.error()));
+  if (std::filesystem::exists(legacy_dir / "blobs", ec)) {
+    std::filesystem::rename(legacy_dir / "blobs", legacy_dir / "blobs.migrated", ec);
+  }
+  return {};
+}
+
+Result<bool> S3Store::references(const std::string& blob) {
+  auto rows = m_db->query("SELECT 1 FROM objects WHERE blob = ?1 UNION ALL SELECT 1 FROM parts WHERE blob = ?1 LIMIT 1",
+                          {blob});
+  if (!rows) return fail(rows.error());
+  return !rows->empty();
 }
 
 Result<void> S3Store::require_bucket(const std::string& bucket) {
@@ -162,7 +187,7 @@ Result<ObjectMeta> S3Store::put_object(const std::string& bucket, const std::str
   meta.checksums = std::move(checksums);
   std::string previous_blob;
   {
-    std::shared_lock lock(m_blob_lock);
+    auto lock = m_blobs->hold();
     auto blob = m_blobs->put(bytes);
     if (!blob) return fail(blob.error());
     meta.blob = *blob;
@@ -200,7 +225,7 @@ Result<ObjectMeta> S3Store::head_object(const std::string& bucket, const std::st
 }
 
 Result<std::string> S3Store::read_blob(const ObjectMeta& meta) {
-  std::shared_lock lock(m_blob_lock);
+  auto lock = m_blobs->hold();
   auto bytes = m_blobs->get(meta.blob);
   if (!bytes) return fail(s3_error(500, "InternalError", "object data unreadable: " + bytes.error().message));
   return bytes;
@@ -247,7 +272,7 @@ Result<ObjectMeta> S3Store::copy_object(const ObjectMeta& source, const std::str
   meta.last_modified = format_iso8601_ms(now);
   meta.last_modified_ms = to_epoch_ms(now);
   std::string previous_blob;
-  std::shared_lock lock(m_blob_lock);
+  auto lock = m_blobs->hold();
   auto stored = m_db->transaction([&]() -> Result<void> {
     if (auto ok = require_bucket(bucket); !ok) return ok;
     auto src = m_db->query("SELECT 1 FROM objects WHERE bucket = ? AND key = ? AND blob = ?",
@@ -301,7 +326,7 @@ Result<std::string> S3Store::put_part(const std::string& bucket, const std::stri
   std::string previous_blob;
   std::string blob;
   {
-    std::shared_lock lock(m_blob_lock);
+    auto lock = m_blobs->hold();
     auto put = m_blobs->put(bytes);
     if (!put) return fail(put.error());
     blob = *put;
@@ -375,7 +400,7 @@ Result<ObjectMeta> S3Store::complete_upload(const std::string& bucket, const std
   for (const auto* p : chosen) total += p->size;
   bytes.reserve(static_cast<size_t>(total));
   for (const auto* p : chosen) {
-    std::shared_lock lock(m_blob_lock);
+    auto lock = m_blobs->hold();
     auto data = m_blobs->get(p->blob);
     if (!data) return fail(s3_error(500, "InternalError", "part data unreadable: " + data.error().message));
     bytes += *data;
@@ -395,7 +420,7 @@ Result<ObjectMeta> S3Store::complete_upload(const std::string& bucket, const std
   meta.headers = std::move(headers);
   std::vector<std::string> released;
   {
-    std::shared_lock lock(m_blob_lock);
+    auto lock = m_blobs->hold();
     auto blob = m_blobs->put(bytes);
     if (!blob) return fail(blob.error());
     meta.blob = *blob;
@@ -443,18 +468,6 @@ Result<void> S3Store::abort_upload(const std::string& bucket, const std::string&
   if (!done) return done;
   release_blobs(released);
   return {};
-}
-
-void S3Store::release_blobs(const std::vector<std::string>& blobs) {
-  std::unique_lock lock(m_blob_lock);
-  for (const auto& blob : blobs) {
-    auto a = m_db->query("SELECT 1 FROM objects WHERE blob = ? LIMIT 1", {blob});
-    auto b = m_db->query("SELECT 1 FROM parts WHERE blob = ? LIMIT 1", {blob});
-    if (!a || !b || !a->empty() || !b->empty()) continue;
-    auto path = m_blobs->path_of(blob);
-    std::error_code ec;
-    if (!path.empty()) std::filesystem::remove(path, ec);
-  }
 }
 
 }  // namespace lcd::local::s3

@@ -1,14 +1,19 @@
 #pragma once
-// S3 state: buckets, objects, multipart uploads and parts as rows in <state>/s3/s3.sqlite3, object
-// bytes as content-addressed blobs in <state>/s3/blobs. A blob is written before any row refers to
-// it and released when the last row referring to it goes, so a failed upload leaves nothing behind.
+// S3 state: buckets, objects, multipart uploads and parts as rows in the endpoint's one SQLite
+// database (state_layout.hpp; its own connection, synchronous=FULL), object and part bytes in the
+// blob store shared with Lambda. A blob is written before any row refers to it and released when
+// the last S3 row referring to it goes; the blob store removes it only when no other service
+// (Lambda) refers to it either, so a failed upload leaves nothing behind and shared bytes stay.
 // Errors carry S3's code and HTTP status (Error::code, Error::http_status).
+//
+// State from releases that kept S3 apart (<state>/s3/s3.sqlite3 and <state>/s3/blobs) is imported
+// on open, once: blobs first, then every row in one transaction, then the old database is renamed
+// to s3.sqlite3.migrated (and the old blob directory to blobs.migrated).
 
 #include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <optional>
-#include <shared_mutex>
 #include <string>
 #include <utility>
 #include <vector>
@@ -16,7 +21,7 @@
 #include "local/blob_store.hpp"
 #include "local/s3/object_listing.hpp"
 #include "local/s3/s3_xml.hpp"
-#include "local/s3/sqlite_db.hpp"
+#include "local/sqlite_db.hpp"
 #include "util/result.hpp"
 
 namespace lcd::local::s3 {
@@ -47,7 +52,8 @@ Error s3_error(int status, std::string code, std::string message);
 
 class S3Store {
  public:
-  static Result<std::unique_ptr<S3Store>> open(const std::filesystem::path& dir);
+  // `blobs` (shared with the other services, see blob_store.hpp) must outlive the store.
+  static Result<std::unique_ptr<S3Store>> open(const std::filesystem::path& state_dir, BlobStore& blobs);
 
   Result<void> create_bucket(const std::string& name, const std::string& region);
   Result<std::optional<std::string>> bucket_region(const std::string& name);  // nullopt: no such bucket
@@ -77,14 +83,15 @@ class S3Store {
  private:
   S3Store() = default;
   Result<void> require_bucket(const std::string& bucket);
-  // Removes blob files no row refers to any more. Takes the exclusive lock.
-  void release_blobs(const std::vector<std::string>& blobs);
+  explicit S3Store(BlobStore& blobs) : m_blobs(&blobs) {}
+  Result<void> import_legacy(const std::filesystem::path& state_dir);
+  Result<bool> references(const std::string& blob);
+  // Removes blob files nothing refers to any more (see BlobStore::release).
+  void release_blobs(const std::vector<std::string>& blobs) { m_blobs->release(blobs); }
 
   std::unique_ptr<SqliteDb> m_db;
-  std::unique_ptr<BlobStore> m_blobs;
-  std::filesystem::path m_blob_dir;
-  // Shared while a blob is written and referenced; exclusive while unreferenced blobs are removed.
-  std::shared_mutex m_blob_lock;
+  BlobStore* m_blobs;
+  BlobStore::Referrer m_referrer;
 };
 
 }  // namespace lcd::local::s3

@@ -91,7 +91,7 @@ TEST(StackServiceClients, AwsCliAndBoto3) {
   LambdaApiOptions lambda_options;
   lambda_options.state_dir = state.path();
   LambdaApi lambda(lambda_options, **store, blobs, system_clock(), nullptr, nullptr);
-  auto s3 = s3::S3Service::open({state.path(), "us-east-1", "000000000000"});
+  auto s3 = s3::S3Service::open({state.path(), "us-east-1", "000000000000", &blobs});
   ASSERT_TRUE(s3) << s3.error().message;
   LambdaApiProvisioner provisioner(lambda, "us-east-1");
   auto cfn = StackService::open({state.path(), "us-east-1", "000000000000"}, &provisioner, s3->get());

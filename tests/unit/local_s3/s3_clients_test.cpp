@@ -81,7 +81,7 @@ TEST(S3Clients, Boto3AndAwsCliAgainstTheService) {
   // Every part blob was released after the multipart uploads completed or aborted; only the
   // objects still stored remain.
   size_t blobs = 0;
-  for (const auto& entry : std::filesystem::directory_iterator(state.path() / "s3" / "blobs")) {
+  for (const auto& entry : std::filesystem::directory_iterator(state.path() / "blobs")) {
     (void)entry;
     ++blobs;
   }

@@ -1,0 +1,103 @@
+#pragma once
+// The one SQLite wrapper of the local endpoint (the only file that includes sqlite3.h is its .cpp).
+// Every service opens its own connection to the same WAL database: statements with positional
+// parameters and rows of values (serialized by the connection's recursive mutex), and cached
+// prepared statements for hot paths (the caller serializes those itself).
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "util/result.hpp"
+
+namespace lcd::local {
+
+using SqlValue = std::variant<std::nullptr_t, int64_t, std::string>;
+using SqlRow = std::vector<SqlValue>;
+
+struct SqliteOptions {
+  // true: synchronous=FULL, a commit returns after the WAL is fsynced. false: synchronous=NORMAL,
+  // commits are written without fsync and the owner fsyncs wal_path() before acknowledging them.
+  bool synchronous_full = true;
+  int busy_timeout_ms = 10000;
+  // true: the connection is opened without SQLite's own mutex; the owner serializes every call.
+  bool caller_serializes = false;
+};
+
+// A cached prepared statement, bound and stepped by its user; reset (ending its implicit read
+// transaction) when the handle goes. Valid while its SqliteDb lives.
+class SqliteStatement {
+ public:
+  SqliteStatement(SqliteStatement&& other) noexcept : m_stmt(other.m_stmt) { other.m_stmt = nullptr; }
+  SqliteStatement& operator=(SqliteStatement&&) = delete;
+  SqliteStatement(const SqliteStatement&) = delete;
+  ~SqliteStatement();
+
+  void bind_text(int index, std::string_view text);
+  void bind_int(int index, int64_t value);
+  void bind_null(int index);
+  // true: a row is ready to read; false: no more rows.
+  Result<bool> step();
+  // step() that must finish without a row (INSERT, UPDATE, DELETE, BEGIN ...).
+  Result<void> run();
+  std::string column_text(int index) const;
+  int64_t column_int(int index) const;
+
+ private:
+  friend class SqliteDb;
+  explicit SqliteStatement(void* stmt) : m_stmt(stmt) {}
+  void* m_stmt;  // sqlite3_stmt*
+};
+
+class SqliteDb {
+ public:
+  // Opens (creating if needed) `file` in WAL mode and runs `schema` (idempotent DDL).
+  static Result<std::unique_ptr<SqliteDb>> open(const std::filesystem::path& file, const std::string& schema,
+                                                SqliteOptions options = {});
+  ~SqliteDb();
+  SqliteDb(const SqliteDb&) = delete;
+  SqliteDb& operator=(const SqliteDb&) = delete;
+
+  Result<std::vector<SqlRow>> query(const std::string& sql, const std::vector<SqlValue>& params = {});
+  Result<void> exec(const std::string& sql, const std::vector<SqlValue>& params = {});
+
+  // Runs `body` inside BEGIN IMMEDIATE .. COMMIT; rolls back when it returns an error. Nested calls
+  // from the same thread join the outer transaction.
+  Result<void> transaction(const std::function<Result<void>()>& body);
+
+  // The statement for `sql`, prepared once per connection and cached by its text; reset with its
+  // bindings cleared. Not locked: for owners that serialize their calls (caller_serializes).
+  Result<SqliteStatement> prepared(const char* sql);
+  // Rows changed by the last INSERT, UPDATE or DELETE on this connection.
+  int64_t changes() const;
+
+  // Copies every row of `tables` from the database in `legacy_file` (same table names; the
+  // columns the legacy table has) in one transaction, keeping rows already present. Idempotent.
+  Result<void> import_tables(const std::filesystem::path& legacy_file, const std::vector<std::string>& tables);
+
+  const std::filesystem::path& file() const { return m_file; }
+  std::filesystem::path wal_path() const { return m_file.string() + "-wal"; }
+
+ private:
+  SqliteDb() = default;
+  std::recursive_mutex m_mutex;
+  int m_depth = 0;
+  void* m_db = nullptr;  // sqlite3*
+  std::filesystem::path m_file;
+  std::map<std::string, void*, std::less<>> m_statements;  // sqlite3_stmt*
+};
+
+std::string text_of(const SqlValue& value);
+int64_t int_of(const SqlValue& value);
+
+// Renames a legacy database file (and its -wal/-shm) to <name>.migrated so its import runs once.
+Result<void> retire_legacy_database(const std::filesystem::path& legacy_file);
+
+}  // namespace lcd::local
