@@ -86,6 +86,35 @@ const toml::table* subtable(const toml::table& root, const char* name, Result<vo
   return n->as_table();
 }
 
+// A TOML string, number or boolean as text (environment values, stack parameters); nullopt otherwise.
+std::optional<std::string> scalar_text(const toml::node& v) {
+  if (v.is_string()) return v.value<std::string>().value();
+  if (v.is_boolean()) return std::string(v.value<bool>().value() ? "true" : "false");
+  std::ostringstream s;
+  if (v.is_integer()) {
+    s << v.value<int64_t>().value();
+  } else if (v.is_floating_point()) {
+    s << v.value<double>().value();
+  } else {
+    return std::nullopt;
+  }
+  return s.str();
+}
+
+// The bucket names Lambda accepts as a code location (S3Bucket: 3-63 of A-Z a-z 0-9 . - _, not
+// ending in '.'): empty when `name` is one, else what is wrong.
+std::string check_bucket_name(const std::string& name) {
+  if (name.size() < 3 || name.size() > 63) return "must be 3 to 63 characters long";
+  for (char c : name) {
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-' ||
+          c == '_')) {
+      return "may hold only letters, digits, '.', '-' and '_'";
+    }
+  }
+  if (name.back() == '.') return "must not end with '.'";
+  return {};
+}
+
 #define LCD_TRY(var, expr)                    \
   auto var = (expr);                          \
   if (!var) return fail(var.error())
@@ -145,22 +174,12 @@ Result<void> apply_toml(const std::string& text, const std::string& source, CliC
       if (!t) return config_fail(where(*env, source) + ": [function.environment] must be a table");
       std::map<std::string, std::string> vars;
       for (const auto& [k, v] : *t) {
-        if (v.is_string()) {
-          vars[std::string(k.str())] = v.value<std::string>().value();
-        } else if (v.is_integer() || v.is_floating_point() || v.is_boolean()) {
-          std::ostringstream s;
-          if (v.is_boolean()) {
-            s << (v.value<bool>().value() ? "true" : "false");
-          } else if (v.is_integer()) {
-            s << v.value<int64_t>().value();
-          } else {
-            s << v.value<double>().value();
-          }
-          vars[std::string(k.str())] = s.str();
-        } else {
+        auto text = scalar_text(v);
+        if (!text) {
           return config_fail(where(v, source) + ": [function.environment] " + std::string(k.str()) +
                              " must be a string, number or boolean");
         }
+        vars[std::string(k.str())] = *text;
       }
       project.function.environment = std::move(vars);
     }
@@ -212,6 +231,44 @@ Result<void> apply_toml(const std::string& text, const std::string& source, CliC
     if (*region) config.region = **region;
     LCD_TRY(profile, get_string(*t, "profile", "target", source));
     if (*profile) config.profile = **profile;
+  }
+  if (!err) return err;
+  if (const auto* b = subtable(root, "backup", err, source)) {
+    LCD_TRY(keys, check_keys(*b, "backup", {"bucket"}, source));
+    LCD_TRY(bucket, get_string(*b, "bucket", "backup", source));
+    if (*bucket) {
+      if (auto valid = check_bucket_name(**bucket); !valid.empty()) {
+        return config_fail(where(*b->get("bucket"), source) + ": [backup] bucket '" + **bucket + "' " + valid);
+      }
+      config.backup_bucket = **bucket;
+    }
+  }
+  if (!err) return err;
+  if (const auto* st = subtable(root, "stack", err, source)) {
+    LCD_TRY(keys, check_keys(*st, "stack", {"name", "template", "parameters", "capabilities"}, source));
+    LCD_TRY(name, get_string(*st, "name", "stack", source));
+    if (*name) config.stack.name = **name;
+    LCD_TRY(tmpl, get_string(*st, "template", "stack", source));
+    if (*tmpl) config.stack.template_path = **tmpl;
+    if (const toml::node* params = st->get("parameters")) {
+      const toml::table* t = params->as_table();
+      if (!t) return config_fail(where(*params, source) + ": [stack.parameters] must be a table");
+      std::map<std::string, std::string> values;
+      for (const auto& [k, v] : *t) {
+        auto text = scalar_text(v);
+        if (!text) {
+          return config_fail(where(v, source) + ": [stack.parameters] " + std::string(k.str()) +
+                             " must be a string, number or boolean");
+        }
+        values[std::string(k.str())] = *text;
+      }
+      config.stack.parameters = std::move(values);
+    }
+    if (st->get("capabilities") && !st->get("capabilities")->is_array()) {
+      return config_fail(where(*st->get("capabilities"), source) + ": [stack] capabilities must be a list of strings");
+    }
+    LCD_TRY(capabilities, get_strings(*st, "capabilities", "stack", source));
+    config.stack.capabilities = *capabilities;
   }
   if (!err) return err;
   if (const auto* l = subtable(root, "local", err, source)) {
@@ -285,6 +342,12 @@ Result<CliConfig> load_cli_config(const GlobalOptions& globals, const EnvLookup&
     config.local = *v == "local";
   }
   if (auto v = env("LAMBDA_CD_FUNCTION_NAME")) config.project.function.name = *v;
+  if (auto v = env("LAMBDA_CD_BACKUP_BUCKET")) {
+    if (auto valid = check_bucket_name(*v); !valid.empty()) {
+      return config_fail("LAMBDA_CD_BACKUP_BUCKET '" + *v + "' " + valid);
+    }
+    config.backup_bucket = *v;
+  }
   if (auto v = env("LAMBDA_CD_STATE_DIR")) config.local_state_dir = *v;
   for (const char* name : {"LAMBDA_CD_ENDPOINT_URL", "AWS_ENDPOINT_URL_LAMBDA", "AWS_ENDPOINT_URL"}) {
     if (auto v = env(name)) {
@@ -330,6 +393,11 @@ Result<CliConfig> load_cli_config(const GlobalOptions& globals, const EnvLookup&
   if (!config.endpoint_url.empty() && !starts_with(config.endpoint_url, "http://") &&
       !starts_with(config.endpoint_url, "https://")) {
     return config_fail("endpoint URL must start with http:// or https://: " + config.endpoint_url);
+  }
+
+  if (config.stack.template_path.empty()) config.stack.template_path = "template.yaml";
+  if (config.stack.name.empty() && !config.project.function.name.empty()) {
+    config.stack.name = config.project.function.name + "-stack";
   }
 
   auto& target = config.project.target;

@@ -10,6 +10,7 @@
 
 #include "cli/global_options.hpp"
 #include "pipeline/project_config.hpp"
+#include "pipeline/stack_step.hpp"
 #include "util/result.hpp"
 
 namespace lcd::cli {
@@ -28,6 +29,12 @@ struct CliConfig {
   std::string region;
   std::string profile;
   std::filesystem::path local_state_dir;  // [local] state, default <project>/.lambda-cd/local
+  // [backup] bucket (or LAMBDA_CD_BACKUP_BUCKET): published builds are backed up there and packages
+  // over the 50 MB direct-upload limit are staged there. Empty when not configured.
+  std::string backup_bucket;
+  // [stack]: name (default "<function name>-stack"), template (default "template.yaml"),
+  // [stack.parameters], capabilities.
+  pipeline::StackSettings stack;
 };
 
 // Reads lambda-cd.toml (from --config, LAMBDA_CD_CONFIG, or the nearest one at or above `cwd`).

@@ -4,6 +4,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "clients/s3_client.hpp"
+#include "pipeline/backup_store.hpp"
+
 namespace lcd::cli {
 
 CommandRun::CommandRun(const GlobalOptions& globals)
@@ -75,6 +78,12 @@ Result<std::unique_ptr<CommandRun>> CommandRun::open(const GlobalOptions& global
   run->m_lambda = std::make_unique<clients::LambdaClient>(*run->m_caller);
   run->m_ctx = std::make_unique<pipeline::StepContext>(pipeline::StepContext{
       config.project, *run->m_lambda, system_clock(), run->observer, run->m_launcher, {}, {}, target_id});
+  if (needs.endpoint && !config.backup_bucket.empty()) {
+    run->m_s3 = std::make_unique<clients::S3Client>(*run->m_caller);
+    run->m_artifacts = std::make_unique<pipeline::BackupContext>(
+        pipeline::BackupContext{*run->m_s3, system_clock(), run->observer, config.backup_bucket, config.region});
+    run->m_ctx->artifacts = run->m_artifacts.get();
+  }
   return run;
 }
 

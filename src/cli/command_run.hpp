@@ -14,6 +14,10 @@
 #include "pipeline/package_builder.hpp"
 #include "pipeline/step_context.hpp"
 
+namespace lcd::clients {
+class S3Client;
+}
+
 namespace lcd::cli {
 
 struct RunNeeds {
@@ -33,6 +37,9 @@ class CommandRun {
   std::string target_description;  // "local endpoint http://... (state DIR)" or "AWS eu-west-1, profile default"
   pipeline::StepContext& ctx() { return *m_ctx; }
   clients::LambdaClient& lambda() { return *m_lambda; }
+  // The [backup] bucket over the same endpoint and credentials; null when no bucket is configured
+  // (or the command talks to no endpoint). Also set as ctx().artifacts.
+  pipeline::BackupContext* artifacts() { return m_artifacts.get(); }
   bool embedded() const { return m_embedded != nullptr; }
   std::unique_ptr<pipeline::PackageBuilder> make_packager();
 
@@ -42,6 +49,8 @@ class CommandRun {
   std::unique_ptr<EmbeddedEndpoint> m_embedded;
   std::unique_ptr<aws::ServiceCaller> m_caller;
   std::unique_ptr<clients::LambdaClient> m_lambda;
+  std::unique_ptr<clients::S3Client> m_s3;
+  std::unique_ptr<pipeline::BackupContext> m_artifacts;
   pipeline::SystemProcessLauncher m_launcher;
   std::unique_ptr<pipeline::StepContext> m_ctx;
 };

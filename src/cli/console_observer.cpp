@@ -1,5 +1,7 @@
 #include "cli/console_observer.hpp"
 
+#include <unistd.h>
+
 #include <nlohmann/json.hpp>
 
 #include "util/strings.hpp"
@@ -16,6 +18,44 @@ std::string format_duration(std::chrono::milliseconds d) {
   return buf;
 }
 
+ConsoleObserver::ConsoleObserver(OutputFormat format, int verbosity, std::FILE* out, std::FILE* err)
+    : m_format(format), m_verbosity(verbosity), m_out(out), m_err(err), m_terminal(out && isatty(fileno(out)) == 1) {}
+
+void ConsoleObserver::end_progress_line() {
+  if (!m_progress_open) return;
+  std::fputc('\n', m_out);
+  m_progress_open = false;
+}
+
+void ConsoleObserver::progress(std::string_view task, uint64_t done, uint64_t total, std::string_view detail) {
+  const bool finished = done >= total;
+  if (m_format == OutputFormat::json) {
+    if (finished) event("progress", "", std::string(task) + ": done, " + std::string(detail));
+    return;
+  }
+  if (m_verbosity < 0) return;
+  if (!m_terminal) {
+    // A log gets the outcome, not a line per part.
+    if (finished) {
+      std::fprintf(m_out, "    %.*s: done, %.*s\n", static_cast<int>(task.size()), task.data(),
+                   static_cast<int>(detail.size()), detail.data());
+      std::fflush(m_out);
+    }
+    return;
+  }
+  constexpr int k_width = 24;
+  const int filled = total == 0 ? k_width : static_cast<int>(done * k_width / total);
+  const int percent = total == 0 ? 100 : static_cast<int>(done * 100 / total);
+  std::string bar(static_cast<size_t>(filled), '#');
+  bar.append(static_cast<size_t>(k_width - filled), '.');
+  // \r back to the start, \033[K clears what a longer earlier line left behind.
+  std::fprintf(m_out, "\r    %.*s [%s] %3d%%  %.*s\033[K", static_cast<int>(task.size()), task.data(), bar.c_str(),
+               percent, static_cast<int>(detail.size()), detail.data());
+  m_progress_open = true;
+  if (finished) end_progress_line();
+  std::fflush(m_out);
+}
+
 void ConsoleObserver::event(const char* kind, std::string_view step, std::string_view text, long long ms,
                             const char* status) {
   nlohmann::json j{{"event", kind}};
@@ -28,6 +68,7 @@ void ConsoleObserver::event(const char* kind, std::string_view step, std::string
 }
 
 void ConsoleObserver::step_started(std::string_view step) {
+  end_progress_line();
   m_captured.erase(std::string(step));
   if (m_format == OutputFormat::json) return event("step_started", step, "");
   std::fprintf(m_out, "==> %.*s\n", static_cast<int>(step.size()), step.data());
@@ -36,6 +77,7 @@ void ConsoleObserver::step_started(std::string_view step) {
 
 void ConsoleObserver::step_finished(std::string_view step, pipeline::StepStatus status,
                                     std::chrono::milliseconds duration, std::string_view summary) {
+  end_progress_line();
   if (m_format == OutputFormat::json) {
     return event("step_finished", step, summary, duration.count(), pipeline::to_string(status));
   }
@@ -56,6 +98,7 @@ void ConsoleObserver::step_finished(std::string_view step, pipeline::StepStatus 
 }
 
 void ConsoleObserver::message(std::string_view text) {
+  end_progress_line();
   if (m_format == OutputFormat::json) return event("message", "", text);
   if (m_verbosity < 0) return;
   std::fprintf(m_out, "    %.*s\n", static_cast<int>(text.size()), text.data());
@@ -63,6 +106,7 @@ void ConsoleObserver::message(std::string_view text) {
 }
 
 void ConsoleObserver::warning(std::string_view text) {
+  end_progress_line();
   if (m_format == OutputFormat::json) return event("warning", "", text);
   std::fprintf(m_err, "lambda-cd: warning: %.*s\n", static_cast<int>(text.size()), text.data());
   std::fflush(m_err);
@@ -73,12 +117,14 @@ void ConsoleObserver::command_output(std::string_view step, std::string_view chu
   buf.append(chunk);
   if (buf.size() > 256 * 1024) buf.erase(0, buf.size() - 128 * 1024);
   if (m_verbosity > 0 && m_format == OutputFormat::text) {
+    end_progress_line();
     std::fwrite(chunk.data(), 1, chunk.size(), m_out);
     std::fflush(m_out);
   }
 }
 
 void ConsoleObserver::line(std::string_view text) {
+  end_progress_line();
   if (m_format == OutputFormat::json) return event("message", "", text);
   std::fprintf(m_out, "%.*s\n", static_cast<int>(text.size()), text.data());
   std::fflush(m_out);

@@ -1,6 +1,8 @@
 #pragma once
 // Renders pipeline progress: readable lines with step timings (text), or one JSON object per
-// event on stderr (json, so stdout carries only the command's final JSON document).
+// event on stderr (json, so stdout carries only the command's final JSON document). Transfer
+// progress is one line redrawn in place on a terminal; elsewhere (a pipe, a CI log, json) only
+// its completion is reported.
 
 #include <cstdio>
 #include <map>
@@ -13,8 +15,7 @@ namespace lcd::cli {
 
 class ConsoleObserver final : public pipeline::Observer {
  public:
-  ConsoleObserver(OutputFormat format, int verbosity, std::FILE* out = stdout, std::FILE* err = stderr)
-      : m_format(format), m_verbosity(verbosity), m_out(out), m_err(err) {}
+  ConsoleObserver(OutputFormat format, int verbosity, std::FILE* out = stdout, std::FILE* err = stderr);
 
   void step_started(std::string_view step) override;
   void step_finished(std::string_view step, pipeline::StepStatus status, std::chrono::milliseconds duration,
@@ -22,10 +23,13 @@ class ConsoleObserver final : public pipeline::Observer {
   void message(std::string_view text) override;
   void warning(std::string_view text) override;
   void command_output(std::string_view step, std::string_view chunk) override;
+  void progress(std::string_view task, uint64_t done, uint64_t total, std::string_view detail) override;
   // A plain line of command output (text mode: stdout; json mode: a "message" event on stderr).
   void line(std::string_view text);
 
   OutputFormat format() const { return m_format; }
+  // Whether `out` is a terminal (detected at construction; tests set it).
+  void set_terminal(bool terminal) { m_terminal = terminal; }
 
  private:
   void event(const char* kind, std::string_view step, std::string_view text, long long ms = -1,
@@ -34,6 +38,9 @@ class ConsoleObserver final : public pipeline::Observer {
   int m_verbosity;
   std::FILE* m_out;
   std::FILE* m_err;
+  bool m_terminal = false;
+  bool m_progress_open = false;  // a progress line without its newline is on the terminal
+  void end_progress_line();
   std::map<std::string, std::string, std::less<>> m_captured;  // per step, shown when the step fails
 };
 

@@ -20,7 +20,8 @@ json to_json(const pipeline::PackageOutput& p) {
 json to_json(const pipeline::DeployOutcome& d) {
   return json{{"dry_run", d.dry_run}, {"created", d.created}, {"code_uploaded", d.code_uploaded},
               {"config_changes", d.config_changes}, {"code_sha256", d.code_sha256},
-              {"revision_id", d.revision_id}, {"function_arn", d.function_arn}};
+              {"revision_id", d.revision_id}, {"function_arn", d.function_arn}, {"via_s3", d.via_s3},
+              {"s3_location", d.via_s3 ? json(d.s3_location) : json(nullptr)}};
 }
 
 json to_json(const pipeline::PublishOutcome& p) {
@@ -34,8 +35,28 @@ json to_json(const pipeline::AliasMove& m) {
               {"created", m.created}, {"unchanged", m.unchanged}};
 }
 
+json to_json(const pipeline::BackupManifest& m) {
+  return json{{"function", m.function_name},
+              {"build", m.build},
+              {"version", m.version},
+              {"code_sha256", m.code_sha256},
+              {"zip_size", m.zip_size},
+              {"time", m.created_at},
+              {"git_commit", m.git_commit.empty() ? json(nullptr) : json(m.git_commit)},
+              {"location", "s3://" + m.bucket + "/" + m.zip_key}};
+}
+
+json to_json(const pipeline::BackupsStatus& b) {
+  if (!b.configured) return json{{"configured", false}};
+  json builds = json::array();
+  for (const auto& m : b.builds) builds.push_back(to_json(m));
+  json j{{"configured", true}, {"bucket", b.bucket}, {"builds", builds}};
+  j["error"] = b.error.empty() ? json(nullptr) : json(b.error);
+  return j;
+}
+
 json to_json(const pipeline::StatusReport& s) {
-  json j{{"function", s.function_name}, {"exists", s.exists}};
+  json j{{"function", s.function_name}, {"exists", s.exists}, {"backups", to_json(s.backups)}};
   if (!s.exists) return j;
   j["function_arn"] = s.function_arn;
   j["latest"] = json{{"code_sha256", s.latest_code_sha256}, {"revision_id", s.latest_revision_id},

@@ -13,6 +13,8 @@ nlohmann::json to_json(const pipeline::PackageOutput& p);
 nlohmann::json to_json(const pipeline::DeployOutcome& d);
 nlohmann::json to_json(const pipeline::PublishOutcome& p);
 nlohmann::json to_json(const pipeline::AliasMove& m);
+nlohmann::json to_json(const pipeline::BackupManifest& m);
+nlohmann::json to_json(const pipeline::BackupsStatus& b);
 nlohmann::json to_json(const pipeline::StatusReport& s);
 nlohmann::json to_json(const pipeline::PipelineReport& r);
 

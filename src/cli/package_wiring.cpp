@@ -1,5 +1,7 @@
 #include "cli/command_run.hpp"
 #include "package/packager.hpp"
+#include "package/size_budget.hpp"
+#include "pipeline/step_context.hpp"
 
 namespace lcd::cli {
 namespace {
@@ -23,9 +25,24 @@ class ProjectPackager final : public pipeline::PackageBuilder {
     package::PackageConfig pc;
     pc.include = m_config.project.package.include;
     pc.exclude = m_config.project.package.exclude;
+    // Over the direct-upload limit, deploy stages the zip in the [backup] bucket: the packager
+    // checks only the unzipped limit (250 MB), and the zipped one is checked here, where a
+    // missing bucket can be named as the fix.
+    pc.limits.zipped = pc.limits.unzipped;
     package::Packager packager(m_config.project.root, pc, &m_relay);
     auto built = packager.build();
     if (!built) return fail(built.error());
+    if (m_config.backup_bucket.empty()) {
+      auto direct = package::check_size_budget(built->zip_size, built->unzipped_size, built->biggest_folders,
+                                               package::SizeLimits{});
+      if (!direct) {
+        std::error_code ec;
+        std::filesystem::remove(built->zip_path, ec);  // never leave a zip deploy could not send
+        return pipeline::config_error(direct.error().message +
+                                      "\nTo deploy it through S3, set [backup] bucket in lambda-cd.toml "
+                                      "(or LAMBDA_CD_BACKUP_BUCKET).");
+      }
+    }
     pipeline::PackageOutput out;
     out.zip_path = built->zip_path;
     out.zip_size = static_cast<int64_t>(built->zip_size);

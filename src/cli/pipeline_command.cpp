@@ -54,7 +54,7 @@ void add_pipeline_command(CLI::App& app, GlobalOptions& globals, int& exit_code)
       return;
     }
     if (report.publish) {
-      auto backup = back_up_published_build(r, globals.verbosity, *report.publish);
+      auto backup = back_up_published_build(r, *report.publish);
       if (!backup) {
         exit_code = finish_error(globals, "pipeline", backup.error(), &doc);
         return;

@@ -37,7 +37,7 @@ void add_publish_command(CLI::App& app, GlobalOptions& globals, int& exit_code) 
       return;
     }
     auto doc = to_json(*outcome);
-    auto backup = back_up_published_build(r, globals.verbosity, *outcome);
+    auto backup = back_up_published_build(r, *outcome);
     if (!backup) {
       exit_code = finish_error(globals, "publish", backup.error(), &doc);
       return;

@@ -4,10 +4,9 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
-#include "cli/backup_wiring.hpp"
 #include "cli/command_run.hpp"
 #include "cli/commands.hpp"
-#include "clients/s3_client.hpp"
+#include "cli/outcome_json.hpp"
 #include "pipeline/backup_store.hpp"
 #include "pipeline/pipeline_runner.hpp"
 
@@ -23,14 +22,6 @@ nlohmann::json to_json(const pipeline::RestoreOutcome& o) {
           {"code_uploaded", o.code_uploaded},
           {"via_s3", o.via_s3},
           {"reused_version", o.reused_version}};
-}
-
-nlohmann::json to_json(const pipeline::BackupManifest& m) {
-  return {{"function", m.function_name}, {"build", m.build},
-          {"version", m.version},        {"code_sha256", m.code_sha256},
-          {"zip_size", m.zip_size},      {"time", m.created_at},
-          {"git_commit", m.git_commit.empty() ? nlohmann::json(nullptr) : nlohmann::json(m.git_commit)},
-          {"location", "s3://" + m.bucket + "/" + m.zip_key}};
 }
 
 }  // namespace
@@ -61,18 +52,14 @@ void add_restore_command(CLI::App& app, GlobalOptions& globals, int& exit_code) 
       return;
     }
     auto& r = **run;
-    auto bucket = load_backup_bucket(r.config);
-    if (!bucket) {
-      exit_code = finish_error(globals, command, bucket.error());
+    if (!r.artifacts()) {
+      exit_code = finish_error(globals, command,
+                               pipeline::config_error("restore reads backups from the backup bucket: set [backup] "
+                                                      "bucket in lambda-cd.toml (or LAMBDA_CD_BACKUP_BUCKET)")
+                                   .value());
       return;
     }
-    auto caller = make_service_caller(r.config, r.observer, globals.verbosity);
-    if (!caller) {
-      exit_code = finish_error(globals, command, caller.error());
-      return;
-    }
-    clients::S3Client s3(**caller);
-    pipeline::BackupContext backup{s3, r.ctx().clock, r.observer, *bucket, r.config.region};
+    auto& backup = *r.artifacts();
 
     if (opts->list) {
       auto all = pipeline::list_backups(backup, r.config.project.function.name);
@@ -89,7 +76,7 @@ void add_restore_command(CLI::App& app, GlobalOptions& globals, int& exit_code) 
         }
       }
       if (all->empty() && globals.output == OutputFormat::text) {
-        r.observer.line("no builds of " + r.config.project.function.name + " are backed up in s3://" + *bucket);
+        r.observer.line("no builds of " + r.config.project.function.name + " are backed up in s3://" + backup.bucket);
       }
       exit_code = finish_ok(globals, command, r.target_description, nlohmann::json{{"builds", builds}});
       return;

@@ -1,12 +1,8 @@
 // `lambda-cd stack deploy|delete|status`: the project's CloudFormation stack.
-// Reads [stack] from lambda-cd.toml itself (name, template, parameters, capabilities).
+// [stack] of lambda-cd.toml (name, template, parameters, capabilities) comes with CliConfig.
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
-#include <toml++/toml.h>
-
-#include <set>
-#include <sstream>
 
 #include "cli/command_run.hpp"
 #include "cli/commands.hpp"
@@ -19,71 +15,15 @@ namespace lcd::cli {
 
 namespace {
 
-tl::unexpected<Error> stack_config_error(std::string message) { return pipeline::config_error(std::move(message)); }
-
-std::string toml_scalar(const toml::node& node) {
-  if (node.is_string()) return node.value<std::string>().value();
-  if (node.is_boolean()) return node.value<bool>().value() ? "true" : "false";
-  std::ostringstream s;
-  if (node.is_integer()) s << node.value<int64_t>().value();
-  else s << node.value<double>().value();
-  return s.str();
-}
-
-// [stack] of lambda-cd.toml. Defaults: name = "<function name>-stack", template = "template.yaml".
-Result<pipeline::StackSettings> load_stack_settings(const CliConfig& config) {
-  pipeline::StackSettings s;
-  s.template_path = "template.yaml";
-  if (!config.project.function.name.empty()) s.name = config.project.function.name + "-stack";
-  if (!config.config_file.empty()) {
-    const std::string source = config.config_file.string();
-    // Debian's toml++ is built with exceptions: a syntax error is thrown, never returned.
-    toml::table root;
-    try {
-      root = toml::parse_file(source);
-    } catch (const toml::parse_error& err) {
-      return stack_config_error(source + ": " + std::string(err.description()));
-    }
-    if (const toml::node* n = root.get("stack")) {
-      const toml::table* t = n->as_table();
-      if (!t) return stack_config_error(source + ": 'stack' must be a table");
-      static const std::set<std::string> allowed = {"name", "template", "parameters", "capabilities"};
-      for (const auto& [key, value] : *t) {
-        if (!allowed.count(std::string(key.str()))) {
-          return stack_config_error(source + ": unknown key '" + std::string(key.str()) + "' in [stack]");
-        }
-      }
-      if (const toml::node* v = t->get("name")) {
-        if (!v->is_string()) return stack_config_error(source + ": [stack] name must be a string");
-        s.name = v->value<std::string>().value();
-      }
-      if (const toml::node* v = t->get("template")) {
-        if (!v->is_string()) return stack_config_error(source + ": [stack] template must be a string");
-        s.template_path = v->value<std::string>().value();
-      }
-      if (const toml::node* v = t->get("parameters")) {
-        const toml::table* p = v->as_table();
-        if (!p) return stack_config_error(source + ": [stack.parameters] must be a table");
-        for (const auto& [k, pv] : *p) {
-          if (!(pv.is_string() || pv.is_integer() || pv.is_floating_point() || pv.is_boolean())) {
-            return stack_config_error(source + ": [stack.parameters] " + std::string(k.str()) +
-                                      " must be a string, number or boolean");
-          }
-          s.parameters[std::string(k.str())] = toml_scalar(pv);
-        }
-      }
-      if (const toml::node* v = t->get("capabilities")) {
-        const toml::array* a = v->as_array();
-        if (!a) return stack_config_error(source + ": [stack] capabilities must be a list of strings");
-        for (const auto& item : *a) {
-          if (!item.is_string()) return stack_config_error(source + ": [stack] capabilities must hold strings");
-          s.capabilities.push_back(item.value<std::string>().value());
-        }
-      }
-    }
+// [stack] as lambda-cd.toml configures it (parsed with the rest of the file in cli_config.cpp),
+// the name overridden by --name.
+Result<pipeline::StackSettings> stack_settings(const CliConfig& config, const std::string& name_override) {
+  pipeline::StackSettings settings = config.stack;
+  if (!name_override.empty()) settings.name = name_override;
+  if (settings.name.empty()) {
+    return pipeline::config_error("no stack name: set [stack] name (or [function] name) in lambda-cd.toml");
   }
-  if (s.name.empty()) return stack_config_error("no stack name: set [stack] name (or [function] name) in lambda-cd.toml");
-  return s;
+  return settings;
 }
 
 nlohmann::json to_json(const pipeline::StackOutcome& o) {
@@ -158,10 +98,9 @@ Result<StackRun> open_stack_run(const GlobalOptions& globals, const std::string&
   if (!run) return fail(run.error());
   StackRun s;
   s.run = std::move(*run);
-  auto settings = load_stack_settings(s.run->config);
+  auto settings = stack_settings(s.run->config, name_override);
   if (!settings) return fail(settings.error());
   s.settings = std::move(*settings);
-  if (!name_override.empty()) s.settings.name = name_override;
   auto caller = make_service_caller(s.run->config, s.run->observer, globals.verbosity);
   if (!caller) return fail(caller.error());
   s.caller = std::move(*caller);

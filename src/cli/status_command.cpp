@@ -9,10 +9,37 @@
 namespace lcd::cli {
 namespace {
 
+std::string mib(int64_t bytes) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f MiB", static_cast<double>(bytes) / (1024.0 * 1024.0));
+  return buf;
+}
+
+void print_backups(const pipeline::BackupsStatus& b, size_t max_builds) {
+  if (!b.configured) return;
+  if (!b.error.empty()) {
+    std::printf("\nbacked-up builds in s3://%s: could not be listed: %s\n", b.bucket.c_str(), b.error.c_str());
+    return;
+  }
+  std::printf("\nbacked-up builds in s3://%s (%zu)\n", b.bucket.c_str(), b.builds.size());
+  if (b.builds.empty()) std::printf("  (none: `publish` backs up each build)\n");
+  size_t from = b.builds.size() > max_builds ? b.builds.size() - max_builds : 0;
+  if (from > 0) std::printf("  ... %zu older builds (use --all)\n", from);
+  for (size_t i = from; i < b.builds.size(); ++i) {
+    const auto& m = b.builds[i];
+    std::string version = m.version.empty() ? "-" : m.version;
+    std::string commit = m.git_commit.empty() ? "-" : m.git_commit.substr(0, 12);
+    std::printf("  build %-8s version %-6s %-46s %10s  %-24s commit %s\n", m.build.c_str(), version.c_str(),
+                m.code_sha256.c_str(), mib(m.zip_size).c_str(), m.created_at.c_str(), commit.c_str());
+  }
+}
+
 void print_status(const pipeline::StatusReport& s, size_t max_versions) {
   if (!s.exists) {
     std::printf("function %s does not exist yet (run `lambda-cd deploy` or `lambda-cd pipeline --build N`)\n",
                 s.function_name.c_str());
+    print_backups(s.backups, max_versions);
+    std::fflush(stdout);
     return;
   }
   std::printf("function %s\n  $LATEST  CodeSha256 %s  %s%s%s\n", s.function_arn.c_str(), s.latest_code_sha256.c_str(),
@@ -37,6 +64,7 @@ void print_status(const pipeline::StatusReport& s, size_t max_versions) {
       std::printf("  %-10s   + %.0f%% to version %s\n", "", w * 100.0, v.c_str());
     }
   }
+  print_backups(s.backups, max_versions);
   std::fflush(stdout);
 }
 
@@ -48,9 +76,9 @@ void add_status_command(CLI::App& app, GlobalOptions& globals, int& exit_code) {
     bool all = false;
   };
   auto opts = std::make_shared<Options>();
-  auto* cmd = app.add_subcommand("status", "$LATEST, versions with their builds, aliases with version and history");
+  auto* cmd = app.add_subcommand("status", "$LATEST, versions with their builds, aliases with version and history, backed-up builds");
   cmd->add_option("--function", opts->function, "Function name (default [function] name)");
-  cmd->add_flag("--all", opts->all, "List every version (default: the 20 newest)");
+  cmd->add_flag("--all", opts->all, "List every version and backed-up build (default: the 20 newest)");
   cmd->callback([&globals, &exit_code, opts] {
     RunNeeds needs;
     needs.config_file = opts->function.empty();

@@ -158,3 +158,99 @@ TEST(CliConfig, MissingFileIsAnErrorOnlyWhenRequired) {
   ASSERT_FALSE(missing);
   EXPECT_NE(missing.error().message.find("does not exist"), std::string::npos);
 }
+
+TEST(CliConfig, BackupAndStackTables) {
+  TempDir dir;
+  ASSERT_TRUE(write_file_atomic(dir.path() / "lambda-cd.toml", R"(
+[function]
+name = "greeting"
+[backup]
+bucket = "greeting-builds"
+[stack]
+name = "greeting-stack-prod"
+template = "infra/template.json"
+capabilities = ["CAPABILITY_NAMED_IAM"]
+[stack.parameters]
+Stage = "prod"
+Memory = 256
+Debug = false
+)"));
+  auto c = load_cli_config(GlobalOptions{}, env_of({}), dir.path(), true);
+  ASSERT_TRUE(c) << c.error().describe();
+  EXPECT_EQ(c->backup_bucket, "greeting-builds");
+  EXPECT_EQ(c->stack.name, "greeting-stack-prod");
+  EXPECT_EQ(c->stack.template_path, "infra/template.json");
+  EXPECT_EQ(c->stack.capabilities, std::vector<std::string>{"CAPABILITY_NAMED_IAM"});
+  EXPECT_EQ(c->stack.parameters, (std::map<std::string, std::string>{
+                                     {"Stage", "prod"}, {"Memory", "256"}, {"Debug", "false"}}));
+
+  // The environment names the bucket over the file.
+  auto env = load_cli_config(GlobalOptions{}, env_of({{"LAMBDA_CD_BACKUP_BUCKET", "other-bucket"}}), dir.path(), true);
+  ASSERT_TRUE(env);
+  EXPECT_EQ(env->backup_bucket, "other-bucket");
+  auto bad_env = load_cli_config(GlobalOptions{}, env_of({{"LAMBDA_CD_BACKUP_BUCKET", "s3://x"}}), dir.path(), true);
+  ASSERT_FALSE(bad_env);
+  EXPECT_EQ(bad_env.error().code, pipeline::k_config_error);
+}
+
+TEST(CliConfig, StackAndBackupDefaults) {
+  TempDir dir;
+  ASSERT_TRUE(write_file_atomic(dir.path() / "lambda-cd.toml", "[function]\nname = \"greeting\"\n"));
+  auto c = load_cli_config(GlobalOptions{}, env_of({}), dir.path(), true);
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->backup_bucket, "");
+  EXPECT_EQ(c->stack.name, "greeting-stack");
+  EXPECT_EQ(c->stack.template_path, "template.yaml");
+  EXPECT_TRUE(c->stack.parameters.empty());
+  EXPECT_TRUE(c->stack.capabilities.empty());
+  // The function name from the environment names the default stack too.
+  auto env = load_cli_config(GlobalOptions{}, env_of({{"LAMBDA_CD_FUNCTION_NAME", "other"}}), dir.path(), true);
+  ASSERT_TRUE(env);
+  EXPECT_EQ(env->stack.name, "other-stack");
+}
+
+TEST(CliConfig, BackupAndStackErrorsNameTheFileLineAndKey) {
+  CliConfig c;
+  auto unknown = apply_toml("[backup]\nbucket = \"b-1\"\nbukket = \"x\"\n", "lambda-cd.toml", c);
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.error().message, "lambda-cd.toml:3: unknown key 'bukket' in [backup]");
+  EXPECT_EQ(unknown.error().code, pipeline::k_config_error);
+
+  auto type = apply_toml("[backup]\nbucket = 5\n", "lambda-cd.toml", c);
+  ASSERT_FALSE(type);
+  EXPECT_EQ(type.error().message, "lambda-cd.toml:2: [backup] bucket must be a string");
+
+  auto name = apply_toml("[backup]\nbucket = \"my bucket\"\n", "lambda-cd.toml", c);
+  ASSERT_FALSE(name);
+  EXPECT_EQ(name.error().message,
+            "lambda-cd.toml:2: [backup] bucket 'my bucket' may hold only letters, digits, '.', '-' and '_'");
+  auto short_name = apply_toml("[backup]\nbucket = \"ab\"\n", "x.toml", c);
+  ASSERT_FALSE(short_name);
+  EXPECT_NE(short_name.error().message.find("3 to 63 characters"), std::string::npos);
+
+  auto not_table = apply_toml("backup = \"b\"\n", "x.toml", c);
+  ASSERT_FALSE(not_table);
+  EXPECT_EQ(not_table.error().message, "x.toml:1: 'backup' must be a table");
+
+  auto stack_key = apply_toml("[stack]\nname = \"s\"\ntemplates = \"t.yaml\"\n", "x.toml", c);
+  ASSERT_FALSE(stack_key);
+  EXPECT_EQ(stack_key.error().message, "x.toml:3: unknown key 'templates' in [stack]");
+
+  auto stack_type = apply_toml("[stack]\ntemplate = [\"a\"]\n", "x.toml", c);
+  ASSERT_FALSE(stack_type);
+  EXPECT_EQ(stack_type.error().message, "x.toml:2: [stack] template must be a string");
+
+  auto caps = apply_toml("[stack]\ncapabilities = \"CAPABILITY_IAM\"\n", "x.toml", c);
+  ASSERT_FALSE(caps);
+  EXPECT_EQ(caps.error().message, "x.toml:2: [stack] capabilities must be a list of strings");
+  auto caps_items = apply_toml("[stack]\ncapabilities = [1]\n", "x.toml", c);
+  ASSERT_FALSE(caps_items);
+  EXPECT_EQ(caps_items.error().message, "x.toml:2: [stack] capabilities must hold strings");
+
+  auto params = apply_toml("[stack]\nparameters = 3\n", "x.toml", c);
+  ASSERT_FALSE(params);
+  EXPECT_EQ(params.error().message, "x.toml:2: [stack.parameters] must be a table");
+  auto param_value = apply_toml("[stack.parameters]\nSubnets = [\"a\", \"b\"]\n", "x.toml", c);
+  ASSERT_FALSE(param_value);
+  EXPECT_EQ(param_value.error().message, "x.toml:2: [stack.parameters] Subnets must be a string, number or boolean");
+}

@@ -1,0 +1,104 @@
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/console_observer.hpp"
+
+using namespace lcd;
+using namespace lcd::cli;
+
+namespace {
+
+// Captures what the observer writes to its out and err streams.
+struct Captured {
+  std::FILE* out = std::tmpfile();
+  std::FILE* err = std::tmpfile();
+  ~Captured() {
+    std::fclose(out);
+    std::fclose(err);
+  }
+  static std::string read(std::FILE* f) {
+    std::fflush(f);
+    std::rewind(f);
+    std::string s;
+    char buf[4096];
+    size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) s.append(buf, n);
+    return s;
+  }
+  std::string out_text() { return read(out); }
+  std::string err_text() { return read(err); }
+};
+
+void upload(ConsoleObserver& o) {
+  const uint64_t total = 3 * 8;
+  for (uint64_t part = 0; part <= 3; ++part) {
+    o.progress("uploading s3://b/k", part * 8, total, "part " + std::to_string(part) + "/3");
+  }
+}
+
+size_t count(const std::string& s, const std::string& needle) {
+  size_t n = 0;
+  for (size_t at = s.find(needle); at != std::string::npos; at = s.find(needle, at + 1)) ++n;
+  return n;
+}
+
+}  // namespace
+
+TEST(ConsoleObserver, ProgressIsOneRedrawnLineOnATerminal) {
+  Captured c;
+  ConsoleObserver o(OutputFormat::text, 0, c.out, c.err);
+  o.set_terminal(true);
+  upload(o);
+  o.message("after");
+  const std::string text = c.out_text();
+  // Four redraws of the same line (carriage return, clear to end of line), one newline at the end.
+  EXPECT_EQ(count(text, "\r    uploading s3://b/k ["), 4u) << text;
+  EXPECT_EQ(count(text, "\033[K"), 4u);
+  EXPECT_NE(text.find("[........................]   0%  part 0/3"), std::string::npos) << text;
+  EXPECT_NE(text.find("[########................]  33%  part 1/3"), std::string::npos) << text;
+  EXPECT_NE(text.find("[########################] 100%  part 3/3\033[K\n    after\n"), std::string::npos) << text;
+  EXPECT_EQ(count(text, "\n"), 2u);
+  EXPECT_EQ(c.err_text(), "");
+}
+
+TEST(ConsoleObserver, AnInterruptedProgressLineIsEndedBeforeOtherOutput) {
+  Captured c;
+  ConsoleObserver o(OutputFormat::text, 0, c.out, c.err);
+  o.set_terminal(true);
+  o.progress("uploading s3://b/k", 8, 24, "part 1/3");
+  o.step_finished("deploy", pipeline::StepStatus::failed, std::chrono::milliseconds(5), "InternalError");
+  const std::string text = c.out_text();
+  EXPECT_NE(text.find("part 1/3\033[K\n    FAILED deploy in 5 ms: InternalError\n"), std::string::npos) << text;
+}
+
+TEST(ConsoleObserver, ProgressOffATerminalIsOnlyTheOutcome) {
+  Captured c;
+  ConsoleObserver o(OutputFormat::text, 0, c.out, c.err);
+  o.set_terminal(false);
+  upload(o);
+  EXPECT_EQ(c.out_text(), "    uploading s3://b/k: done, part 3/3\n");
+  EXPECT_EQ(c.err_text(), "");
+
+  Captured quiet;
+  ConsoleObserver q(OutputFormat::text, -1, quiet.out, quiet.err);
+  q.set_terminal(true);
+  upload(q);
+  EXPECT_EQ(quiet.out_text(), "");
+}
+
+TEST(ConsoleObserver, ProgressInJsonModeIsOneEventAndStdoutStaysClean) {
+  Captured c;
+  ConsoleObserver o(OutputFormat::json, 0, c.out, c.err);
+  o.set_terminal(true);
+  upload(o);
+  EXPECT_EQ(c.out_text(), "");
+  const std::string err = c.err_text();
+  ASSERT_EQ(count(err, "\n"), 1u) << err;
+  auto event = nlohmann::json::parse(err);
+  EXPECT_EQ(event["event"], "progress");
+  EXPECT_EQ(event["text"], "uploading s3://b/k: done, part 3/3");
+}
