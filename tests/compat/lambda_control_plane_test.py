@@ -9,8 +9,8 @@ import sys
 import time
 import urllib.request
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from local_endpoint import LocalEndpoint, handler_zip, make_zip  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from lcd_harness import Endpoint as LocalEndpoint, handler_zip, zip_bytes as make_zip  # noqa: E402
 
 import botocore.exceptions  # noqa: E402
 
@@ -48,7 +48,7 @@ def state_machine_and_waiters():
         assert created["StateReasonCode"] == "Creating"
         e = expect_error("ResourceConflictException", lam.publish_version, FunctionName="sm", status=409)
         assert "The function is currently in the following state: Pending" in str(e)
-        ep.aws("lambda", "wait", "function-active", "--function-name", "sm")
+        ep.aws_raw("lambda", "wait", "function-active", "--function-name", "sm")
         assert lam.get_function_configuration(FunctionName="sm")["State"] == "Active"
         updated = lam.update_function_code(FunctionName="sm", ZipFile=handler_zip("exports.handler=async()=>2"))
         assert updated["LastUpdateStatus"] == "InProgress", updated
@@ -57,7 +57,7 @@ def state_machine_and_waiters():
             "The operation cannot be performed at this time. An update is in progress for resource: "
             f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:sm"), e.response
         expect_error("ResourceConflictException", lam.publish_version, FunctionName="sm")
-        ep.aws("lambda", "wait", "function-updated", "--function-name", "sm")
+        ep.aws_raw("lambda", "wait", "function-updated", "--function-name", "sm")
         assert lam.get_function(FunctionName="sm")["Configuration"]["LastUpdateStatus"] == "Successful"
         lam.update_function_configuration(FunctionName="sm", Timeout=7)
         lam.get_waiter("function_updated_v2").wait(FunctionName="sm", WaiterConfig={"Delay": 1, "MaxAttempts": 10})
@@ -143,7 +143,7 @@ def aliases(ep):
     expect_error("PreconditionFailedException", lam.update_alias, FunctionName="al", Name="live", FunctionVersion=v2,
                  RevisionId=alias["RevisionId"], status=412)
     # ... and as the AWS CLI reports it.
-    r = ep.aws("lambda", "update-alias", "--function-name", "al", "--name", "live", "--function-version", v2,
+    r = ep.aws_raw("lambda", "update-alias", "--function-name", "al", "--name", "live", "--function-version", v2,
                "--revision-id", alias["RevisionId"], check=False)
     assert r.returncode != 0 and "PreconditionFailedException" in r.stderr, r.stderr
     e = expect_error("ResourceConflictException", lam.delete_function, FunctionName="al", Qualifier=v1, status=409)
@@ -182,7 +182,7 @@ def pagination(ep):
     page2 = lam.list_versions_by_function(FunctionName="many", MaxItems=7, Marker=page["NextMarker"])
     assert [v["Version"] for v in page2["Versions"]] == [str(i) for i in range(7, 14)]
     expect_error("InvalidParameterValueException", lam.list_versions_by_function, FunctionName="many", Marker="bogus")
-    cli = json.loads(ep.aws("lambda", "list-versions-by-function", "--function-name", "many").stdout)
+    cli = json.loads(ep.aws_raw("lambda", "list-versions-by-function", "--function-name", "many").stdout)
     assert len(cli["Versions"]) == 126, len(cli["Versions"])
     # ListFunctions: 60 functions, pages of <= 50.
     for i in range(60):
@@ -213,7 +213,7 @@ def errors_as_clients_parse_them(ep):
     big = os.urandom(52_500_000)
     expect_error("RequestEntityTooLargeException", create, lam, "huge", big, status=413)
     expect_error("InvalidParameterValueException", lam.delete_function, FunctionName="dup", Qualifier="$LATEST")
-    r = ep.aws("lambda", "get-function", "--function-name", "nope", check=False)
+    r = ep.aws_raw("lambda", "get-function", "--function-name", "nope", check=False)
     assert r.returncode != 0 and "ResourceNotFoundException" in r.stderr, r.stderr
 
 

@@ -6,8 +6,8 @@ import os
 import sys
 import tempfile
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from local_endpoint import LocalEndpoint, handler_zip  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from lcd_harness import Endpoint as LocalEndpoint, handler_zip  # noqa: E402
 
 import botocore.exceptions  # noqa: E402
 

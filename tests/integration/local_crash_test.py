@@ -16,8 +16,8 @@ import threading
 import time
 import zipfile
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "compat"))
-from local_endpoint import LocalEndpoint  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
+from lcd_harness import Endpoint as LocalEndpoint  # noqa: E402
 
 ROLE = "arn:aws:iam::123456789012:role/r"
 

@@ -27,18 +27,20 @@ CREDENTIALS = {"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test", "AW
 class Endpoint:
     """A running `lambda-cd local`; use as a context manager."""
 
-    def __init__(self, *extra_args, state_dir=None):
+    def __init__(self, *extra_args, state_dir=None, env=None):
         if not LAMBDA_CD:
             raise RuntimeError("set LAMBDA_CD to the lambda-cd binary")
         self._owned_state = state_dir is None
         self.state_dir = state_dir or tempfile.mkdtemp(prefix="lcd-state-")
         self.extra_args = list(extra_args)
+        self.process_env = env  # extra environment for the endpoint process
         self.proc = None
         self.url = None
 
     def start(self):
+        env = dict(os.environ, **(self.process_env or {}))
         self.proc = subprocess.Popen([LAMBDA_CD, "local", "--port", "0", "--state", self.state_dir, *self.extra_args],
-                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
         deadline = time.time() + 30
         seen = []
         while time.time() < deadline:
@@ -71,16 +73,21 @@ class Endpoint:
         return self.start()
 
     def __exit__(self, *exc):
+        self.close()
+
+    def close(self):
+        """Stops the endpoint and removes its state directory if this harness made it."""
         self.stop()
         if self._owned_state:
             shutil.rmtree(self.state_dir, ignore_errors=True)
 
-    def boto3(self, service="lambda"):
+    def boto3(self, service="lambda", access_key="test", secret_key="test", **config):
+        """A boto3 client; `config` goes to botocore's Config (default: no retries)."""
         import boto3
         from botocore.config import Config
-        return boto3.client(service, endpoint_url=self.url, region_name=REGION, aws_access_key_id="test",
-                            aws_secret_access_key="test",
-                            config=Config(retries={"max_attempts": 1, "mode": "standard"}))
+        config.setdefault("retries", {"max_attempts": 1, "mode": "standard"})
+        return boto3.client(service, endpoint_url=self.url, region_name=REGION, aws_access_key_id=access_key,
+                            aws_secret_access_key=secret_key, config=Config(**config))
 
     def env(self):
         env = dict(os.environ)
@@ -89,12 +96,17 @@ class Endpoint:
         env.pop("AWS_PROFILE", None)
         return env
 
-    def aws(self, *args, check=True):
-        """Runs AWS CLI v2 against the endpoint; returns parsed JSON output (or None)."""
-        cmd = [AWS_CLI, "--endpoint-url", self.url, "--output", "json", *args]
-        r = subprocess.run(cmd, env=self.env(), capture_output=True, text=True)
+    def aws_raw(self, *args, check=True):
+        """Runs AWS CLI v2 against the endpoint; returns the CompletedProcess."""
+        r = subprocess.run([AWS_CLI, "--endpoint-url", self.url, *args], env=self.env(), capture_output=True,
+                           text=True, timeout=400)
         if check and r.returncode != 0:
-            raise AssertionError(f"{' '.join(args)} failed ({r.returncode}): {r.stderr}")
+            raise AssertionError(f"aws {' '.join(args)} failed ({r.returncode}): {r.stderr}")
+        return r
+
+    def aws(self, *args, check=True):
+        """Runs AWS CLI v2 against the endpoint; returns parsed JSON output (or None), or the failed process."""
+        r = self.aws_raw("--output", "json", *args, check=check)
         if r.returncode != 0:
             return r
         return json.loads(r.stdout) if r.stdout.strip() else None
@@ -131,8 +143,14 @@ def zip_bytes(files):
     return buf.getvalue()
 
 
+def handler_zip(source="exports.handler = async (event) => ({ ok: true, event });"):
+    """A package whose index.js is `source`."""
+    return zip_bytes({"index.js": source})
+
+
 def node_handler_zip(body="return { ok: true, event };"):
-    return zip_bytes({"index.js": "exports.handler = async (event, context) => { %s };\n" % body})
+    """A package whose async handler has `body` as its body."""
+    return handler_zip("exports.handler = async (event, context) => { %s };\n" % body)
 
 
 class TestRun:
