@@ -36,16 +36,35 @@ std::string read_proc(const std::string& path) {
   return out;
 }
 
-uint64_t read_vm_hwm_kib(pid_t pid) {
-  std::string status = read_proc("/proc/" + std::to_string(pid) + "/status");
+std::string pread_all(int fd) {
+  std::string out;
+  char buf[4096];
+  ssize_t n;
+  while ((n = ::pread(fd, buf, sizeof buf, static_cast<off_t>(out.size()))) > 0) out.append(buf, static_cast<size_t>(n));
+  return out;
+}
+
+std::string status_path(pid_t pid) { return "/proc/" + std::to_string(pid) + "/status"; }
+std::string children_path(pid_t pid) {
+  return "/proc/" + std::to_string(pid) + "/task/" + std::to_string(pid) + "/children";
+}
+
+uint64_t vm_hwm_kib(const std::string& status) {
   auto at = status.find("VmHWM:");
   if (at == std::string::npos) return 0;
   return std::strtoull(status.c_str() + at + 6, nullptr, 10);
 }
 
+uint64_t read_vm_hwm_kib(pid_t pid) { return vm_hwm_kib(read_proc(status_path(pid))); }
+
+void collect_children(const std::string& children, std::vector<pid_t>& out, int depth);
+
 void collect_descendants(pid_t pid, std::vector<pid_t>& out, int depth) {
   if (depth > 16) return;
-  std::string children = read_proc("/proc/" + std::to_string(pid) + "/task/" + std::to_string(pid) + "/children");
+  collect_children(read_proc(children_path(pid)), out, depth);
+}
+
+void collect_children(const std::string& children, std::vector<pid_t>& out, int depth) {
   const char* p = children.c_str();
   char* end = nullptr;
   for (;;) {
@@ -125,6 +144,25 @@ uint64_t peak_rss_kib(pid_t pid) {
   collect_descendants(pid, pids, 0);
   uint64_t total = 0;
   for (pid_t p : pids) total += read_vm_hwm_kib(p);
+  return total;
+}
+
+PeakRssProbe::PeakRssProbe(pid_t pid) : m_pid(pid) {
+  m_status_fd = ::open(status_path(pid).c_str(), O_RDONLY | O_CLOEXEC);
+  m_children_fd = ::open(children_path(pid).c_str(), O_RDONLY | O_CLOEXEC);
+}
+
+PeakRssProbe::~PeakRssProbe() {
+  if (m_status_fd >= 0) ::close(m_status_fd);
+  if (m_children_fd >= 0) ::close(m_children_fd);
+}
+
+uint64_t PeakRssProbe::peak_rss_kib() const {
+  if (m_status_fd < 0 || m_children_fd < 0) return runtime::peak_rss_kib(m_pid);
+  std::vector<pid_t> descendants;
+  collect_children(pread_all(m_children_fd), descendants, 0);
+  uint64_t total = vm_hwm_kib(pread_all(m_status_fd));
+  for (pid_t p : descendants) total += read_vm_hwm_kib(p);
   return total;
 }
 

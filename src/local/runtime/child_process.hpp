@@ -37,6 +37,22 @@ void kill_group(pid_t pgid);
 // Peak resident set (VmHWM) of `pid` and its live descendants, in KiB; 0 if unreadable.
 uint64_t peak_rss_kib(pid_t pid);
 
+// The same for one process read after every invocation: its /proc files stay open (pread from
+// offset 0 regenerates them), which saves two open/close pairs per invoke.
+class PeakRssProbe {
+ public:
+  explicit PeakRssProbe(pid_t pid);
+  ~PeakRssProbe();
+  PeakRssProbe(const PeakRssProbe&) = delete;
+  PeakRssProbe& operator=(const PeakRssProbe&) = delete;
+  uint64_t peak_rss_kib() const;
+
+ private:
+  pid_t m_pid;
+  int m_status_fd = -1;
+  int m_children_fd = -1;
+};
+
 // "exit status 1" / "signal: killed", as Lambda words Runtime.ExitError.
 std::string describe_wait_status(int status);
 

@@ -48,6 +48,7 @@ Result<std::shared_ptr<Environment>> Environment::start(ChildSpec spec) {
     return fail(handles.error());
   }
   env->m_handles = *handles;
+  env->m_rss_probe = std::make_unique<PeakRssProbe>(handles->pid);
   return env;
 }
 
@@ -294,7 +295,7 @@ InvocationOutcome Environment::invoke(const InvocationSpec& spec) {
     result->max_memory_kib = m_exit_maxrss_kib;
     lock.unlock();
   } else {
-    result->max_memory_kib = peak_rss_kib(m_handles.pid);
+    result->max_memory_kib = m_rss_probe->peak_rss_kib();
   }
   drain_output();
   result->pre_output = std::move(pre_output);

@@ -88,6 +88,7 @@ class Environment final : private RuntimeApiHandler {
   bool answer_pending_locked(const std::string& request_id) const;
 
   ChildHandles m_handles;
+  std::unique_ptr<PeakRssProbe> m_rss_probe;
   std::unique_ptr<RuntimeApiServer> m_server;
   std::thread m_watcher;
   int m_wake_fd = -1;      // eventfd: lets terminate() stop the watcher before the child runs

@@ -24,6 +24,15 @@ TEST_F(NodeHandler, AsyncHandlerResultAndFramedLog) {
   EXPECT_NE(r->log_tail.find("REPORT RequestId: " + r->request_id + "\tDuration: "), std::string::npos);
   EXPECT_NE(r->log_tail.find("\tMemory Size: 128 MB\tMax Memory Used: "), std::string::npos);
   EXPECT_NE(r->log_tail.find("Init Duration: "), std::string::npos);
+  // Node's resident set is tens of MB: a 0 or 1 here means /proc was not read.
+  auto used = r->log_tail.find("Max Memory Used: ");
+  ASSERT_NE(used, std::string::npos);
+  EXPECT_GT(std::stoi(r->log_tail.substr(used + 17)), 10) << r->log_tail;
+  auto warm = engine().invoke(request(f, R"({"n":1})"));
+  ASSERT_TRUE(warm);
+  used = warm->log_tail.find("Max Memory Used: ");
+  ASSERT_NE(used, std::string::npos);
+  EXPECT_GT(std::stoi(warm->log_tail.substr(used + 17)), 10) << warm->log_tail;
   EXPECT_LT(r->log_tail.find("hello 21"), r->log_tail.find("END RequestId"));
   EXPECT_NE(read_log("fn").find(r->log_tail), std::string::npos);
 }
