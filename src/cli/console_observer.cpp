@@ -1,6 +1,10 @@
 #include "cli/console_observer.hpp"
 
+#include <sys/ioctl.h>
 #include <unistd.h>
+
+#include <algorithm>
+#include <cstring>
 
 #include <nlohmann/json.hpp>
 
@@ -19,7 +23,10 @@ std::string format_duration(std::chrono::milliseconds d) {
 }
 
 ConsoleObserver::ConsoleObserver(OutputFormat format, int verbosity, std::FILE* out, std::FILE* err)
-    : m_format(format), m_verbosity(verbosity), m_out(out), m_err(err), m_terminal(out && isatty(fileno(out)) == 1) {}
+    : m_format(format), m_verbosity(verbosity), m_out(out), m_err(err), m_terminal(out && isatty(fileno(out)) == 1) {
+  winsize size{};
+  if (m_terminal && ioctl(fileno(out), TIOCGWINSZ, &size) == 0 && size.ws_col > 0) m_columns = size.ws_col;
+}
 
 void ConsoleObserver::end_progress_line() {
   if (!m_progress_open) return;
@@ -43,14 +50,26 @@ void ConsoleObserver::progress(std::string_view task, uint64_t done, uint64_t to
     }
     return;
   }
-  constexpr int k_width = 24;
+  constexpr int k_width = 20;
   const int filled = total == 0 ? k_width : static_cast<int>(done * k_width / total);
   const int percent = total == 0 ? 100 : static_cast<int>(done * 100 / total);
   std::string bar(static_cast<size_t>(filled), '#');
   bar.append(static_cast<size_t>(k_width - filled), '.');
+  char tail[64];
+  std::snprintf(tail, sizeof tail, " [%s] %3d%%", bar.c_str(), percent);
+  std::string line = "    " + std::string(task) + tail + "  " + std::string(detail);
+  // One column short of the width: a full last column makes some terminals wrap early.
+  const size_t room = m_columns > 1 ? static_cast<size_t>(m_columns - 1) : 1;
+  if (line.size() > room) {
+    // Cut the task (its full name was printed before the transfer began), keep bar and detail.
+    const size_t fixed = 4 + std::strlen(tail) + 2 + detail.size();
+    const size_t keep = room > fixed + 3 ? room - fixed - 3 : 0;
+    line = "    " + std::string(task.substr(0, std::min(keep, task.size()))) + "..." + tail + "  " +
+           std::string(detail);
+    if (line.size() > room) line.resize(room);
+  }
   // \r back to the start, \033[K clears what a longer earlier line left behind.
-  std::fprintf(m_out, "\r    %.*s [%s] %3d%%  %.*s\033[K", static_cast<int>(task.size()), task.data(), bar.c_str(),
-               percent, static_cast<int>(detail.size()), detail.data());
+  std::fprintf(m_out, "\r%s\033[K", line.c_str());
   m_progress_open = true;
   if (finished) end_progress_line();
   std::fflush(m_out);

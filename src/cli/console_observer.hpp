@@ -28,8 +28,12 @@ class ConsoleObserver final : public pipeline::Observer {
   void line(std::string_view text);
 
   OutputFormat format() const { return m_format; }
-  // Whether `out` is a terminal (detected at construction; tests set it).
-  void set_terminal(bool terminal) { m_terminal = terminal; }
+  // Whether `out` is a terminal and how wide (detected at construction; tests set them). A
+  // progress line is cut to fit, so that "\r" redraws it instead of leaving wrapped rows behind.
+  void set_terminal(bool terminal, int columns = 80) {
+    m_terminal = terminal;
+    m_columns = columns;
+  }
 
  private:
   void event(const char* kind, std::string_view step, std::string_view text, long long ms = -1,
@@ -39,6 +43,7 @@ class ConsoleObserver final : public pipeline::Observer {
   std::FILE* m_out;
   std::FILE* m_err;
   bool m_terminal = false;
+  int m_columns = 80;
   bool m_progress_open = false;  // a progress line without its newline is on the terminal
   void end_progress_line();
   std::map<std::string, std::string, std::less<>> m_captured;  // per step, shown when the step fails

@@ -17,17 +17,20 @@ namespace {
 
 using clients::FunctionConfiguration;
 
-std::string mib(uint64_t bytes) {
+std::string mib_number(uint64_t bytes) {
   const uint64_t tenths = (bytes * 10 + 512 * 1024) / (1024 * 1024);
-  return std::to_string(tenths / 10) + "." + std::to_string(tenths % 10) + " MiB";
+  return std::to_string(tenths / 10) + "." + std::to_string(tenths % 10);
 }
+std::string mib(uint64_t bytes) { return mib_number(bytes) + " MiB"; }
 
+// Multipart progress as "uploading <what>" with "part 3/7, 24.0 of 52.0 MiB". `what` is short (the
+// full s3:// location is printed before the upload starts) so a terminal's progress line fits.
 clients::UploadProgressFn progress_reporter(Observer& observer, const std::string& what) {
   return [&observer, task = "uploading " + what](const clients::UploadProgress& p) {
     if (p.parts_total <= 1) return;  // a single PUT: nothing to show between start and end
     observer.progress(task, p.bytes_sent, p.bytes_total,
                       "part " + std::to_string(p.parts_done) + "/" + std::to_string(p.parts_total) + ", " +
-                          mib(p.bytes_sent) + " of " + mib(p.bytes_total));
+                          mib_number(p.bytes_sent) + " of " + mib(p.bytes_total));
   };
 }
 
@@ -141,10 +144,11 @@ Result<BackupManifest> store_backup(BackupContext& backup, const BackupRequest& 
     put = backup.s3.put_object(backup.bucket, m.zip_key, *zip, zip_options);
   } else {
     std::string_view data = *zip;
+    backup.observer.message("uploading build " + m.build + " (" + mib(size) + ") to " + s3_url(backup.bucket, m.zip_key));
     put = backup.s3.multipart_upload(
         backup.bucket, m.zip_key, size,
         [data](uint64_t off, uint64_t n) -> Result<std::string> { return std::string(data.substr(off, n)); },
-        zip_options, progress_reporter(backup.observer, s3_url(backup.bucket, m.zip_key)));
+        zip_options, progress_reporter(backup.observer, "build " + m.build));
   }
   if (!put) return fail(put.error());
 
@@ -238,7 +242,7 @@ Result<clients::FunctionCode> stage_large_package(BackupContext& backup, const s
   options.metadata = {{"code-sha256", code_sha256}};
   backup.observer.message("uploading package (" + mib(size) + ") to " + s3_url(backup.bucket, key));
   auto put = backup.s3.upload_file(backup.bucket, key, zip_path, options,
-                                   progress_reporter(backup.observer, s3_url(backup.bucket, key)));
+                                   progress_reporter(backup.observer, "package"));
   if (!put) return fail(put.error());
   return code;
 }

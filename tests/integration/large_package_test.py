@@ -77,7 +77,8 @@ def large_package_through_s3():
             key = f"{FUNCTION}/packages/{hexsha}.zip"
             assert f"created the function through s3://{BUCKET}/{key}" in r.stdout, out(r)
             # Not a terminal: the multipart upload is one line, not one per part.
-            assert r.stdout.count(f"uploading s3://{BUCKET}/{key}: done, part 7/7") == 1, out(r)
+            assert f"uploading package (52.0 MiB) to s3://{BUCKET}/{key}" in r.stdout, out(r)
+            assert r.stdout.count("uploading package: done, part 7/7, 52.0 of 52.0 MiB") == 1, out(r)
             assert "part 3/7" not in r.stdout, out(r)
             head = s3.head_object(Bucket=BUCKET, Key=key)
             assert head["ContentLength"] == size, head

@@ -51,18 +51,40 @@ size_t count(const std::string& s, const std::string& needle) {
 TEST(ConsoleObserver, ProgressIsOneRedrawnLineOnATerminal) {
   Captured c;
   ConsoleObserver o(OutputFormat::text, 0, c.out, c.err);
-  o.set_terminal(true);
+  o.set_terminal(true, 200);
   upload(o);
   o.message("after");
   const std::string text = c.out_text();
   // Four redraws of the same line (carriage return, clear to end of line), one newline at the end.
   EXPECT_EQ(count(text, "\r    uploading s3://b/k ["), 4u) << text;
   EXPECT_EQ(count(text, "\033[K"), 4u);
-  EXPECT_NE(text.find("[........................]   0%  part 0/3"), std::string::npos) << text;
-  EXPECT_NE(text.find("[########................]  33%  part 1/3"), std::string::npos) << text;
-  EXPECT_NE(text.find("[########################] 100%  part 3/3\033[K\n    after\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("[....................]   0%  part 0/3"), std::string::npos) << text;
+  EXPECT_NE(text.find("[######..............]  33%  part 1/3"), std::string::npos) << text;
+  EXPECT_NE(text.find("[####################] 100%  part 3/3\033[K\n    after\n"), std::string::npos) << text;
   EXPECT_EQ(count(text, "\n"), 2u);
   EXPECT_EQ(c.err_text(), "");
+}
+
+TEST(ConsoleObserver, ProgressLineFitsTheTerminalWidth) {
+  // 80 columns hold the whole line for a package upload.
+  Captured wide;
+  ConsoleObserver o(OutputFormat::text, 0, wide.out, wide.err);
+  o.set_terminal(true, 80);
+  o.progress("uploading package", 8, 24, "part 1/3, 8.0 of 24.0 MiB");
+  EXPECT_EQ(wide.out_text(), "\r    uploading package [######..............]  33%  part 1/3, 8.0 of 24.0 MiB\033[K");
+
+  // Narrower: the task is cut first, then the end; never more than width - 1 columns.
+  Captured narrow;
+  ConsoleObserver n(OutputFormat::text, 0, narrow.out, narrow.err);
+  n.set_terminal(true, 70);
+  n.progress("uploading package", 8, 24, "part 1/3, 8.0 of 24.0 MiB");
+  EXPECT_EQ(narrow.out_text(), "\r    uploadi... [######..............]  33%  part 1/3, 8.0 of 24.0 MiB\033[K");
+  Captured tiny;
+  ConsoleObserver t(OutputFormat::text, 0, tiny.out, tiny.err);
+  t.set_terminal(true, 40);
+  t.progress("uploading package", 8, 24, "part 1/3, 8.0 of 24.0 MiB");
+  const std::string row = tiny.out_text();
+  EXPECT_EQ(row.size(), 1 + 39 + 3u) << row;  // "\r", 39 columns, "\033[K"
 }
 
 TEST(ConsoleObserver, AnInterruptedProgressLineIsEndedBeforeOtherOutput) {

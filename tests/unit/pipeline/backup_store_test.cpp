@@ -217,7 +217,7 @@ TEST(LargePackage, StagedWithMultipartAndReusedWhenPresent) {
   EXPECT_TRUE(code->zip_file.empty());
   EXPECT_EQ(b.s3_service.count("UploadPart"), 3);
   EXPECT_EQ(b.s3_service.buckets["backups"][code->s3_key], big);
-  EXPECT_TRUE(b.observer.saw("part 3/3, 17.0 MiB of 17.0 MiB"));
+  EXPECT_TRUE(b.observer.saw("progress uploading package 17825795/17825795 part 3/3, 17.0 of 17.0 MiB"));
 
   auto again = stage_large_package(b.backup, "fn", path, sha);
   ASSERT_TRUE(again);

@@ -97,8 +97,9 @@ TEST(LargeDeploy, CreatesThenUpdatesThroughTheArtifactBucket) {
   EXPECT_LT(create->body.size(), 4096u);
   EXPECT_EQ(b.lambda_service.latest["CodeSha256"], p1.code_sha256);
   // Progress went through the observer, ending at the full size.
-  EXPECT_TRUE(b.observer.saw("progress uploading s3://artifacts/" + staged_key(v1) + " " + std::to_string(k_large) +
-                             "/" + std::to_string(k_large) + " part 7/7"));
+  EXPECT_TRUE(b.observer.saw("uploading package (50.0 MiB) to s3://artifacts/" + staged_key(v1)));
+  EXPECT_TRUE(b.observer.saw("progress uploading package " + std::to_string(k_large) + "/" + std::to_string(k_large) +
+                             " part 7/7, 50.0 of 50.0 MiB"));
   EXPECT_EQ(summarize(*created), "created the function through s3://artifacts/" + staged_key(v1));
 
   // A changed large package: UpdateFunctionCode from its own staged object.
