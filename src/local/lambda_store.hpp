@@ -1,6 +1,7 @@
 #pragma once
-// Durable Lambda metadata in SQLite (WAL, synchronous=FULL: every acknowledged change survives a
-// crash of the process or the machine). One connection behind a mutex: callers group statements
+// Durable Lambda metadata in the endpoint's one SQLite database (state_layout.hpp; WAL, every
+// acknowledged change fsynced: it survives a crash of the process or the machine). One connection
+// (through the shared SqliteDb wrapper) behind a mutex: callers group statements
 // into transactions with write(), or consistent reads with read(). Primitives must only be
 // called from inside those callbacks.
 
@@ -16,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "local/sqlite_db.hpp"
 #include "util/result.hpp"
 
 namespace lcd::local {
@@ -151,7 +153,6 @@ class LambdaStore {
   Result<void> await_durable(uint64_t seq);
   void syncer_loop();
 
-  class Statements;
   std::mutex m_mutex;
   uint64_t m_commit_seq = 0;              // commits made (guarded by m_mutex)
   std::mutex m_sync_mutex;                // guards the members below
@@ -161,9 +162,8 @@ class LambdaStore {
   std::optional<Error> m_sync_error;      // a failed fsync: later commits cannot be acknowledged
   bool m_stopping = false;
   std::filesystem::path m_wal_path;
+  std::unique_ptr<SqliteDb> m_db;
   std::thread m_syncer;
-  void* m_db = nullptr;  // sqlite3*
-  std::unique_ptr<Statements> m_statements;
 };
 
 }  // namespace lcd::local
