@@ -47,6 +47,19 @@ class EngineBackend final : public InvokeBackend {
 };
 #endif
 
+#ifdef LCD_HAVE_S3
+class S3CodeObjects final : public CodeObjects {
+ public:
+  explicit S3CodeObjects(s3::S3Service& s3) : m_s3(s3) {}
+  Result<std::string> get_object(const std::string& bucket, const std::string& key) override {
+    return m_s3.get_object_bytes(bucket, key);
+  }
+
+ private:
+  s3::S3Service& m_s3;
+};
+#endif
+
 int startup_error(const std::string& message) {
   std::fprintf(stderr, "lambda-cd: error: %s\n", message.c_str());
   return 1;
@@ -115,6 +128,8 @@ int run_endpoint(const EndpointOptions& options) {
   auto s3 = s3::S3Service::open(s3::S3ServiceOptions{state_dir, options.region, options.account_id, &blobs});
   if (!s3) return startup_error("s3: " + s3.error().describe());
   router.add_service("s3", **s3);
+  S3CodeObjects code_objects(**s3);
+  lambda.set_code_objects(&code_objects);
 #endif
 #ifdef LCD_HAVE_CLOUDFORMATION
   cloudformation::LambdaApiProvisioner provisioner(lambda, options.region);

@@ -14,6 +14,7 @@
 
 #include "local/aws_error.hpp"
 #include "local/blob_store.hpp"
+#include "local/code_objects.hpp"
 #include "local/function_name.hpp"
 #include "local/fault_injector.hpp"
 #include "local/http_types.hpp"
@@ -41,6 +42,10 @@ class LambdaApi {
   LambdaApi(LambdaApiOptions options, LambdaStore& store, BlobStore& blobs, Clock& clock, FaultInjector* faults,
             InvokeBackend* invoker);
 
+  // Lets Code.S3Bucket/S3Key name objects in `objects` (which must outlive this); without it such
+  // code is answered as S3 answers an unknown bucket.
+  void set_code_objects(CodeObjects* objects) { m_code_objects = objects; }
+
   // Never throws; every failure is an AWS-shaped error response.
   HttpResponse handle(const HttpRequest& request, const RequestContext& context);
 
@@ -61,6 +66,9 @@ class LambdaApi {
   Reply create_function(Call& call);
   Reply get_function(Call& call, const std::string& name_segment, bool configuration_only);
   Reply update_function_code(Call& call, const std::string& name_segment);
+  // The zip named by a Code object (CreateFunction) or the request body (UpdateFunctionCode):
+  // ZipFile, or S3Bucket + S3Key read from the endpoint's S3; validated as a Lambda package.
+  ApiResult<std::string> code_zip(const nlohmann::json& code);
   Reply update_function_configuration(Call& call, const std::string& name_segment);
   Reply publish_version(Call& call, const std::string& name_segment);
   Reply list_versions(Call& call, const std::string& name_segment);
@@ -113,6 +121,7 @@ class LambdaApi {
   Clock& m_clock;
   FaultInjector* m_faults;
   InvokeBackend* m_invoker;
+  CodeObjects* m_code_objects = nullptr;
   BlobStore::Referrer m_blob_referrer;  // keeps the packages functions and versions refer to
   std::mutex m_rng_mutex;
   std::mt19937_64 m_rng{std::random_device{}()};

@@ -90,15 +90,7 @@ LambdaApi::Reply LambdaApi::create_function(Call& call) {
   if (auto applied = apply_spec_fields(*body, spec); !applied) return api_fail(applied.error());
   if (auto complete = check_complete_spec(spec); !complete) return api_fail(complete.error());
   if (!body->contains("Code") || !(*body)["Code"].is_object()) return api_fail(invalid_parameter("Code is required"));
-  const json& code = (*body)["Code"];
-  if (!code.contains("ZipFile")) {
-    if (code.contains("S3Bucket") || code.contains("S3Key")) {
-      return api_fail(invalid_parameter("Error occurred while GetObject. S3 Error Code: NoSuchBucket. S3 Error Message: "
-                                        "The specified bucket does not exist"));
-    }
-    return api_fail(invalid_parameter("Please provide a source for function code."));
-  }
-  auto zip = decode_zip_file(code["ZipFile"]);
+  auto zip = code_zip((*body)["Code"]);
   if (!zip) return api_fail(zip.error());
   json tags = json::object();
   if (body->contains("Tags")) {
@@ -185,6 +177,31 @@ LambdaApi::Reply LambdaApi::get_function(Call& call, const std::string& name_seg
   return json_response(200, *result);
 }
 
+ApiResult<std::string> LambdaApi::code_zip(const json& code) {
+  if (code.contains("ZipFile")) return decode_zip_file(code["ZipFile"]);
+  if (!code.contains("S3Bucket") && !code.contains("S3Key")) {
+    return api_fail(invalid_parameter("Please provide a source for function code."));
+  }
+  for (const char* member : {"S3Bucket", "S3Key"}) {
+    if (!code.contains(member)) return api_fail(invalid_parameter(std::string("Please provide ") + member + "."));
+    if (!code[member].is_string()) return api_fail(invalid_parameter(std::string(member) + " must be a string."));
+  }
+  if (code.contains("S3ObjectVersion")) {
+    return api_fail(invalid_parameter("S3ObjectVersion is not supported by lambda-cd local (its S3 keeps no versions)"));
+  }
+  auto s3_failure = [](const std::string& s3_code, const std::string& message) {
+    return api_fail(invalid_parameter("Error occurred while GetObject. S3 Error Code: " + s3_code +
+                                      ". S3 Error Message: " + message));
+  };
+  if (!m_code_objects) return s3_failure("NoSuchBucket", "The specified bucket does not exist");
+  auto bytes = m_code_objects->get_object(code["S3Bucket"].get<std::string>(), code["S3Key"].get<std::string>());
+  if (!bytes) {
+    const Error& e = bytes.error();
+    return s3_failure(e.code.empty() ? "InternalError" : e.code, e.message);
+  }
+  return validate_zip(std::move(*bytes));
+}
+
 LambdaApi::Reply LambdaApi::update_function_code(Call& call, const std::string& name_segment) {
   if (call.request.body.size() > k_max_request_bytes) {
     return api_fail(too_large("Request must be smaller than " + std::to_string(k_max_request_bytes) +
@@ -194,14 +211,7 @@ LambdaApi::Reply LambdaApi::update_function_code(Call& call, const std::string& 
   if (!ref) return api_fail(ref.error());
   auto body = parse_body(call.request);
   if (!body) return api_fail(body.error());
-  if (!body->contains("ZipFile")) {
-    if (body->contains("S3Bucket") || body->contains("S3Key")) {
-      return api_fail(invalid_parameter("Error occurred while GetObject. S3 Error Code: NoSuchBucket. S3 Error Message: "
-                                        "The specified bucket does not exist"));
-    }
-    return api_fail(invalid_parameter("Please provide a source for function code."));
-  }
-  auto zip = decode_zip_file((*body)["ZipFile"]);
+  auto zip = code_zip(*body);
   if (!zip) return api_fail(zip.error());
   json arch_probe = json::object();
   if (body->contains("Architectures")) arch_probe["Architectures"] = (*body)["Architectures"];

@@ -223,7 +223,11 @@ ApiResult<std::string> decode_zip_file(const json& zip_member) {
   if (!zip_member.is_string()) return api_fail(type_error("ZipFile"));
   auto bytes = base64_decode(zip_member.get_ref<const std::string&>());
   if (!bytes) return api_fail(invalid_parameter("Could not unzip uploaded file. Please check your file, then try to upload again."));
-  auto info = inspect_zip(*bytes);
+  return validate_zip(std::move(*bytes));
+}
+
+ApiResult<std::string> validate_zip(std::string bytes) {
+  auto info = inspect_zip(bytes);
   if (!info) {
     return api_fail(invalid_parameter("Could not unzip uploaded file. Please check your file, then try to upload again. (" +
                                       info.error().message + ")"));
@@ -232,7 +236,7 @@ ApiResult<std::string> decode_zip_file(const json& zip_member) {
     return api_fail(invalid_parameter("Unzipped size must be smaller than " + std::to_string(k_max_unzipped_bytes) +
                                       " bytes"));
   }
-  return std::move(*bytes);
+  return bytes;
 }
 
 ApiResult<void> validate_routing(const json& routing_config, const std::string& primary_version) {

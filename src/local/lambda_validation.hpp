@@ -29,6 +29,8 @@ ApiResult<void> check_complete_spec(const nlohmann::json& spec);
 // Decodes and checks a deployment package: base64, a real zip, no entry escaping the root,
 // unzipped size within the quota.
 ApiResult<std::string> decode_zip_file(const nlohmann::json& zip_member);
+// A package zip from any source: readable, unzipped size within Lambda's limit.
+ApiResult<std::string> validate_zip(std::string bytes);
 
 // RoutingConfig.AdditionalVersionWeights: at most one entry, key a version number different
 // from `primary_version`, weight 0..1; routing requires a published primary version.

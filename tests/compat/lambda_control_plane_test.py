@@ -280,13 +280,47 @@ def restart_keeps_state():
         shutil.rmtree(state, ignore_errors=True)
 
 
+def code_from_s3(ep):
+    """CreateFunction and UpdateFunctionCode with S3Bucket/S3Key read the endpoint's own S3."""
+    lam, s3 = ep.boto3(), ep.boto3("s3")
+    s3.create_bucket(Bucket="code-bucket")
+    one = handler_zip("exports.handler = async () => 'from s3 one';")
+    two = handler_zip("exports.handler = async () => 'from s3 two';")
+    s3.put_object(Bucket="code-bucket", Key="pkg/one.zip", Body=one)
+    s3.put_object(Bucket="code-bucket", Key="pkg/two.zip", Body=two)
+    s3.put_object(Bucket="code-bucket", Key="pkg/junk.zip", Body=b"not a zip")
+    fn = lam.create_function(FunctionName="s3code", Runtime="nodejs20.x", Role=ROLE, Handler="index.handler",
+                             Code={"S3Bucket": "code-bucket", "S3Key": "pkg/one.zip"})
+    assert fn["CodeSha256"] == base64.b64encode(hashlib.sha256(one).digest()).decode(), fn
+    assert fn["CodeSize"] == len(one)
+    lam.get_waiter("function_active_v2").wait(FunctionName="s3code", WaiterConfig={"Delay": 1, "MaxAttempts": 10})
+    assert json.loads(lam.invoke(FunctionName="s3code")["Payload"].read()) == "from s3 one"
+    updated = lam.update_function_code(FunctionName="s3code", S3Bucket="code-bucket", S3Key="pkg/two.zip")
+    assert updated["CodeSha256"] == base64.b64encode(hashlib.sha256(two).digest()).decode(), updated
+    lam.get_waiter("function_updated_v2").wait(FunctionName="s3code", WaiterConfig={"Delay": 1, "MaxAttempts": 10})
+    assert json.loads(lam.invoke(FunctionName="s3code")["Payload"].read()) == "from s3 two"
+    e = expect_error("InvalidParameterValueException", lam.update_function_code, FunctionName="s3code",
+                     S3Bucket="code-bucket", S3Key="pkg/missing.zip")
+    assert "S3 Error Code: NoSuchKey" in e.response["Error"]["Message"], e.response["Error"]
+    e = expect_error("InvalidParameterValueException", lam.create_function, FunctionName="s3nobucket",
+                     Runtime="nodejs20.x", Role=ROLE, Handler="index.handler",
+                     Code={"S3Bucket": "no-such-bucket", "S3Key": "x.zip"})
+    assert "S3 Error Code: NoSuchBucket" in e.response["Error"]["Message"], e.response["Error"]
+    e = expect_error("InvalidParameterValueException", lam.update_function_code, FunctionName="s3code",
+                     S3Bucket="code-bucket", S3Key="pkg/junk.zip")
+    assert "Could not unzip uploaded file" in e.response["Error"]["Message"], e.response["Error"]
+    # A failed update leaves the function as it was.
+    assert json.loads(lam.invoke(FunctionName="s3code")["Payload"].read()) == "from s3 two"
+
+
 def main():
     failures = []
     checks = [("state machine and waiters", state_machine_and_waiters), ("signatures", signatures),
               ("restart keeps state", restart_keeps_state)]
     with LocalEndpoint("--update-delay-ms", "0") as ep:
         for name, fn in [("functions, versions, guards", functions_versions_and_guards), ("aliases", aliases),
-                         ("pagination", pagination), ("errors", errors_as_clients_parse_them), ("invoke", invoke)]:
+                         ("pagination", pagination), ("errors", errors_as_clients_parse_them), ("invoke", invoke),
+                         ("code from S3", code_from_s3)]:
             checks.append((name, lambda fn=fn: fn(ep)))
         checks_now, checks = checks[3:], checks[:3]
         for name, fn in checks_now + checks:
