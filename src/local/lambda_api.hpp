@@ -69,6 +69,8 @@ class LambdaApi {
   // The zip named by a Code object (CreateFunction) or the request body (UpdateFunctionCode):
   // ZipFile, or S3Bucket + S3Key read from the endpoint's S3; validated as a Lambda package.
   ApiResult<std::string> code_zip(const nlohmann::json& code);
+  // Records what $LATEST was before `updated`, served to invokes until its InProgress window ends.
+  ApiResult<void> keep_latest_before_update(const FunctionRow& updated, LatestBeforeUpdate previous);
   Reply update_function_configuration(Call& call, const std::string& name_segment);
   Reply publish_version(Call& call, const std::string& name_segment);
   Reply list_versions(Call& call, const std::string& name_segment);

@@ -234,6 +234,7 @@ LambdaApi::Reply LambdaApi::update_function_code(Call& call, const std::string& 
     if (auto idle = check_not_busy(*row); !idle) return api_fail(idle.error());
     if (!revision.empty() && revision != row->revision_id) return api_fail(revision_mismatch());
     if (dry_run) return render_latest(*row, m_options.account_id, now_ms(), false);
+    const LatestBeforeUpdate previous{row->spec_json, row->code_sha256, 0};
     row->code_sha256 = base64_encode(sha256(*zip));
     row->code_size = static_cast<int64_t>(zip->size());
     if (arch_spec.contains("Architectures")) {
@@ -246,6 +247,7 @@ LambdaApi::Reply LambdaApi::update_function_code(Call& call, const std::string& 
     row->busy_until_ms = now_ms() + busy_window_ms();
     row->creating = false;
     if (auto put = m_store.put_function(*row); !put) return api_fail(from_error(put.error()));
+    if (auto kept = keep_latest_before_update(*row, previous); !kept) return api_fail(kept.error());
     if (publish) {
       auto version = publish_locked(*row, nullptr);
       if (!version) return api_fail(version.error());
@@ -255,6 +257,15 @@ LambdaApi::Reply LambdaApi::update_function_code(Call& call, const std::string& 
   });
   if (!result) return api_fail(result.error());
   return json_response(200, *result);
+}
+
+ApiResult<void> LambdaApi::keep_latest_before_update(const FunctionRow& updated, LatestBeforeUpdate previous) {
+  if (updated.busy_until_ms <= now_ms()) return {};  // no InProgress window (update delay 0)
+  previous.until_ms = updated.busy_until_ms;
+  if (auto put = m_store.put_latest_before_update(updated.region, updated.name, previous); !put) {
+    return api_fail(from_error(put.error()));
+  }
+  return {};
 }
 
 LambdaApi::Reply LambdaApi::update_function_configuration(Call& call, const std::string& name_segment) {
@@ -271,6 +282,7 @@ LambdaApi::Reply LambdaApi::update_function_configuration(Call& call, const std:
     if (!row) return api_fail(row.error());
     if (auto idle = check_not_busy(*row); !idle) return api_fail(idle.error());
     if (!revision.empty() && revision != row->revision_id) return api_fail(revision_mismatch());
+    const LatestBeforeUpdate previous{row->spec_json, row->code_sha256, 0};
     json spec = json::parse(row->spec_json);
     if (auto applied = apply_spec_fields(*body, spec); !applied) return api_fail(applied.error());
     row->spec_json = spec.dump();
@@ -279,6 +291,7 @@ LambdaApi::Reply LambdaApi::update_function_configuration(Call& call, const std:
     row->busy_until_ms = now_ms() + busy_window_ms();
     row->creating = false;
     if (auto put = m_store.put_function(*row); !put) return api_fail(from_error(put.error()));
+    if (auto kept = keep_latest_before_update(*row, previous); !kept) return api_fail(kept.error());
     return render_latest(*row, m_options.account_id, now_ms(), false);
   });
   if (!result) return api_fail(result.error());

@@ -107,8 +107,18 @@ LambdaApi::Reply LambdaApi::invoke(Call& call, const std::string& name_segment, 
         return api_fail(conflict("The operation cannot be performed at this time. The function is currently in the "
                                  "following state: Pending"));
       }
-      fill_from_spec(s, row->spec_json);
+      std::string spec_json = row->spec_json;
       s.code_sha256 = row->code_sha256;
+      if (now_ms() < row->busy_until_ms) {
+        // InProgress: invocations run the code and configuration from before the update.
+        auto previous = m_store.get_latest_before_update(region, row->name);
+        if (!previous) return api_fail(from_error(previous.error()));
+        if (*previous && (*previous)->until_ms == row->busy_until_ms) {
+          spec_json = (*previous)->spec_json;
+          s.code_sha256 = (*previous)->code_sha256;
+        }
+      }
+      fill_from_spec(s, spec_json);
     } else {
       auto v = m_store.get_version(region, ref->name, std::stoll(version));
       if (!v) return api_fail(from_error(v.error()));

@@ -28,6 +28,9 @@ CREATE TABLE IF NOT EXISTS aliases (
   region TEXT NOT NULL, function_name TEXT NOT NULL, name TEXT NOT NULL, function_version TEXT NOT NULL,
   description TEXT NOT NULL, routing_json TEXT NOT NULL, revision_id TEXT NOT NULL,
   PRIMARY KEY (region, function_name, name)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS latest_before_update (
+  region TEXT NOT NULL, name TEXT NOT NULL, spec_json TEXT NOT NULL, code_sha256 TEXT NOT NULL,
+  until_ms INTEGER NOT NULL, PRIMARY KEY (region, name)) WITHOUT ROWID;
 )sql";
 
 Error db_error(const Error& error, const char* what) { return Error{error.kind, std::string(what) + ": " + error.message}; }
@@ -192,7 +195,8 @@ Result<void> LambdaStore::put_function(const FunctionRow& row) {
 Result<void> LambdaStore::delete_function(const std::string& region, const std::string& name) {
   for (const char* sql : {"DELETE FROM functions WHERE region=?1 AND name=?2",
                           "DELETE FROM versions WHERE region=?1 AND function_name=?2",
-                          "DELETE FROM aliases WHERE region=?1 AND function_name=?2"}) {
+                          "DELETE FROM aliases WHERE region=?1 AND function_name=?2",
+                          "DELETE FROM latest_before_update WHERE region=?1 AND name=?2"}) {
     auto stmt = m_db->prepared(sql);
     if (!stmt) return fail(stmt.error());
     stmt->bind_text(1, region);
@@ -239,6 +243,35 @@ Result<int64_t> LambdaStore::total_code_size(const std::string& region) {
   auto row = stmt->step();
   if (!row) return fail(db_error(row.error(), "total_code_size"));
   return *row ? stmt->column_int(0) : 0;
+}
+
+Result<std::optional<LatestBeforeUpdate>> LambdaStore::get_latest_before_update(const std::string& region,
+                                                                                 const std::string& name) {
+  auto stmt = m_db->prepared(
+      "SELECT spec_json, code_sha256, until_ms FROM latest_before_update WHERE region=?1 AND name=?2");
+  if (!stmt) return fail(stmt.error());
+  stmt->bind_text(1, region);
+  stmt->bind_text(2, name);
+  auto row = stmt->step();
+  if (!row) return fail(db_error(row.error(), "get_latest_before_update"));
+  if (!*row) return std::optional<LatestBeforeUpdate>();
+  return std::optional<LatestBeforeUpdate>(
+      LatestBeforeUpdate{stmt->column_text(0), stmt->column_text(1), stmt->column_int(2)});
+}
+
+Result<void> LambdaStore::put_latest_before_update(const std::string& region, const std::string& name,
+                                                   const LatestBeforeUpdate& previous) {
+  auto stmt = m_db->prepared(
+      "INSERT OR REPLACE INTO latest_before_update (region, name, spec_json, code_sha256, until_ms) "
+      "VALUES (?1,?2,?3,?4,?5)");
+  if (!stmt) return fail(stmt.error());
+  stmt->bind_text(1, region);
+  stmt->bind_text(2, name);
+  stmt->bind_text(3, previous.spec_json);
+  stmt->bind_text(4, previous.code_sha256);
+  stmt->bind_int(5, previous.until_ms);
+  if (auto done = stmt->run(); !done) return fail(db_error(done.error(), "put_latest_before_update"));
+  return {};
 }
 
 Result<std::optional<VersionRow>> LambdaStore::get_version(const std::string& region, const std::string& name,
@@ -369,7 +402,8 @@ Result<std::vector<AliasRow>> LambdaStore::list_aliases(const std::string& regio
 
 Result<std::vector<std::string>> LambdaStore::referenced_code(const std::string& region) {
   auto stmt = m_db->prepared(
-      "SELECT code_sha256 FROM functions WHERE region=?1 UNION SELECT code_sha256 FROM versions WHERE region=?1");
+      "SELECT code_sha256 FROM functions WHERE region=?1 UNION SELECT code_sha256 FROM versions WHERE region=?1 "
+      "UNION SELECT code_sha256 FROM latest_before_update WHERE region=?1");
   if (!stmt) return fail(stmt.error());
   stmt->bind_text(1, region);
   std::vector<std::string> out;
@@ -384,7 +418,8 @@ Result<std::vector<std::string>> LambdaStore::referenced_code(const std::string&
 
 Result<bool> LambdaStore::references_code(const std::string& code_sha256) {
   auto stmt = m_db->prepared(
-      "SELECT 1 FROM functions WHERE code_sha256=?1 UNION ALL SELECT 1 FROM versions WHERE code_sha256=?1 LIMIT 1");
+      "SELECT 1 FROM functions WHERE code_sha256=?1 UNION ALL SELECT 1 FROM versions WHERE code_sha256=?1 "
+      "UNION ALL SELECT 1 FROM latest_before_update WHERE code_sha256=?1 LIMIT 1");
   if (!stmt) return fail(stmt.error());
   stmt->bind_text(1, code_sha256);
   auto row = stmt->step();

@@ -59,6 +59,14 @@ struct AliasRow {
   std::string revision_id;
 };
 
+// What $LATEST was before an update, kept so invokes during the update's InProgress window run it
+// (AWS: "you can still invoke it"; invocations use the previous code and configuration).
+struct LatestBeforeUpdate {
+  std::string spec_json;
+  std::string code_sha256;
+  int64_t until_ms = 0;  // the busy_until_ms of the update it precedes
+};
+
 // How a store failure is reported through a caller's error type (overloaded for other error types
 // next to them, found by argument-dependent lookup).
 inline Error adapt_store_error(const Error& error, const Error*) { return error; }
@@ -117,12 +125,17 @@ class LambdaStore {
   // Primitives (call inside write()/read()).
   Result<std::optional<FunctionRow>> get_function(const std::string& region, const std::string& name);
   Result<void> put_function(const FunctionRow& row);  // insert or replace
-  Result<void> delete_function(const std::string& region, const std::string& name);  // + versions, aliases
+  // + versions, aliases, the pre-update $LATEST
+  Result<void> delete_function(const std::string& region, const std::string& name);
   // Functions in name order after `after_name` (exclusive; "" = from the start).
   Result<std::vector<FunctionRow>> list_functions(const std::string& region, const std::string& after_name,
                                                   int limit);
   Result<int64_t> count_functions(const std::string& region);
   Result<int64_t> total_code_size(const std::string& region);
+
+  Result<std::optional<LatestBeforeUpdate>> get_latest_before_update(const std::string& region, const std::string& name);
+  Result<void> put_latest_before_update(const std::string& region, const std::string& name,
+                                        const LatestBeforeUpdate& previous);
 
   Result<std::optional<VersionRow>> get_version(const std::string& region, const std::string& name, int64_t version);
   Result<void> put_version(const VersionRow& row);
@@ -138,9 +151,9 @@ class LambdaStore {
   Result<std::vector<AliasRow>> list_aliases(const std::string& region, const std::string& function_name,
                                              const std::string& after_name, int limit);
 
-  // Every blob (hex sha256) some function or version still references.
+  // Every blob (hex sha256) some function, version or pre-update $LATEST still references.
   Result<std::vector<std::string>> referenced_code(const std::string& region);
-  // Whether a function or version in any region has code `code_sha256` (base64).
+  // Whether a function, version or pre-update $LATEST in any region has code `code_sha256` (base64).
   Result<bool> references_code(const std::string& code_sha256);
 
   // "ok" when PRAGMA integrity_check passes.

@@ -50,8 +50,11 @@ def state_machine_and_waiters():
         assert "The function is currently in the following state: Pending" in str(e)
         ep.aws_raw("lambda", "wait", "function-active", "--function-name", "sm")
         assert lam.get_function_configuration(FunctionName="sm")["State"] == "Active"
-        updated = lam.update_function_code(FunctionName="sm", ZipFile=handler_zip("exports.handler=async()=>2"))
+        updated = lam.update_function_code(FunctionName="sm",
+                                           ZipFile=handler_zip("exports.handler=async()=>process.env.STAGE||2"))
         assert updated["LastUpdateStatus"] == "InProgress", updated
+        # While InProgress, invocations run the previous code (and configuration, below).
+        assert json.loads(lam.invoke(FunctionName="sm")["Payload"].read()) == {"ok": True, "event": {}}
         e = expect_error("ResourceConflictException", lam.update_function_configuration, FunctionName="sm", Timeout=5)
         assert e.response["Error"]["Message"] == (
             "The operation cannot be performed at this time. An update is in progress for resource: "
@@ -59,8 +62,11 @@ def state_machine_and_waiters():
         expect_error("ResourceConflictException", lam.publish_version, FunctionName="sm")
         ep.aws_raw("lambda", "wait", "function-updated", "--function-name", "sm")
         assert lam.get_function(FunctionName="sm")["Configuration"]["LastUpdateStatus"] == "Successful"
-        lam.update_function_configuration(FunctionName="sm", Timeout=7)
+        assert json.loads(lam.invoke(FunctionName="sm")["Payload"].read()) == 2
+        lam.update_function_configuration(FunctionName="sm", Timeout=7, Environment={"Variables": {"STAGE": "blue"}})
+        assert json.loads(lam.invoke(FunctionName="sm")["Payload"].read()) == 2
         lam.get_waiter("function_updated_v2").wait(FunctionName="sm", WaiterConfig={"Delay": 1, "MaxAttempts": 10})
+        assert json.loads(lam.invoke(FunctionName="sm")["Payload"].read()) == "blue"
         create(lam, "sm2")
         lam.get_waiter("function_active_v2").wait(FunctionName="sm2", WaiterConfig={"Delay": 1, "MaxAttempts": 10})
 
