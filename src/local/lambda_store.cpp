@@ -161,8 +161,7 @@ Result<std::optional<FunctionRow>> LambdaStore::get_function(const std::string& 
       std::string("SELECT ") + k_function_columns + " FROM functions WHERE region=?1 AND name=?2";
   auto stmt = m_db->prepared(sql.c_str());
   if (!stmt) return fail(stmt.error());
-  stmt->bind_text(1, region);
-  stmt->bind_text(2, name);
+  stmt->bind_all(region, name);
   auto row = stmt->step();
   if (!row) return fail(db_error(row.error(), "get_function"));
   if (!*row) return std::optional<FunctionRow>();
@@ -175,19 +174,9 @@ Result<void> LambdaStore::put_function(const FunctionRow& row) {
   auto stmt = m_db->prepared(sql.c_str());
   if (!stmt) return fail(stmt.error());
   SqliteStatement& s = *stmt;
-  s.bind_text(1, row.region);
-  s.bind_text(2, row.name);
-  s.bind_text(3, row.spec_json);
-  s.bind_text(4, row.code_sha256);
-  s.bind_int(5, row.code_size);
-  s.bind_text(6, row.revision_id);
-  s.bind_text(7, row.last_modified);
-  s.bind_int(8, row.busy_until_ms);
-  s.bind_int(9, row.creating ? 1 : 0);
-  s.bind_int(10, row.next_version);
-  s.bind_text(11, row.published_source_hash);
-  s.bind_int(12, row.last_published);
-  s.bind_text(13, row.tags_json);
+  s.bind_all(row.region, row.name, row.spec_json, row.code_sha256, row.code_size, row.revision_id, row.last_modified,
+             row.busy_until_ms, row.creating ? 1 : 0, row.next_version, row.published_source_hash, row.last_published,
+             row.tags_json);
   if (auto done = s.run(); !done) return fail(db_error(done.error(), "put_function"));
   return {};
 }
@@ -199,8 +188,7 @@ Result<void> LambdaStore::delete_function(const std::string& region, const std::
                           "DELETE FROM latest_before_update WHERE region=?1 AND name=?2"}) {
     auto stmt = m_db->prepared(sql);
     if (!stmt) return fail(stmt.error());
-    stmt->bind_text(1, region);
-    stmt->bind_text(2, name);
+    stmt->bind_all(region, name);
     if (auto done = stmt->run(); !done) return fail(db_error(done.error(), "delete_function"));
   }
   return {};
@@ -212,9 +200,7 @@ Result<std::vector<FunctionRow>> LambdaStore::list_functions(const std::string& 
                                  " FROM functions WHERE region=?1 AND name>?2 ORDER BY name LIMIT ?3";
   auto stmt = m_db->prepared(sql.c_str());
   if (!stmt) return fail(stmt.error());
-  stmt->bind_text(1, region);
-  stmt->bind_text(2, after_name);
-  stmt->bind_int(3, limit);
+  stmt->bind_all(region, after_name, limit);
   std::vector<FunctionRow> out;
   while (true) {
     auto row = stmt->step();
@@ -250,8 +236,7 @@ Result<std::optional<LatestBeforeUpdate>> LambdaStore::get_latest_before_update(
   auto stmt = m_db->prepared(
       "SELECT spec_json, code_sha256, until_ms FROM latest_before_update WHERE region=?1 AND name=?2");
   if (!stmt) return fail(stmt.error());
-  stmt->bind_text(1, region);
-  stmt->bind_text(2, name);
+  stmt->bind_all(region, name);
   auto row = stmt->step();
   if (!row) return fail(db_error(row.error(), "get_latest_before_update"));
   if (!*row) return std::optional<LatestBeforeUpdate>();
@@ -265,11 +250,7 @@ Result<void> LambdaStore::put_latest_before_update(const std::string& region, co
       "INSERT OR REPLACE INTO latest_before_update (region, name, spec_json, code_sha256, until_ms) "
       "VALUES (?1,?2,?3,?4,?5)");
   if (!stmt) return fail(stmt.error());
-  stmt->bind_text(1, region);
-  stmt->bind_text(2, name);
-  stmt->bind_text(3, previous.spec_json);
-  stmt->bind_text(4, previous.code_sha256);
-  stmt->bind_int(5, previous.until_ms);
+  stmt->bind_all(region, name, previous.spec_json, previous.code_sha256, previous.until_ms);
   if (auto done = stmt->run(); !done) return fail(db_error(done.error(), "put_latest_before_update"));
   return {};
 }
@@ -280,9 +261,7 @@ Result<std::optional<VersionRow>> LambdaStore::get_version(const std::string& re
       "SELECT region, function_name, version, spec_json, code_sha256, code_size, revision_id, last_modified "
       "FROM versions WHERE region=?1 AND function_name=?2 AND version=?3");
   if (!stmt) return fail(stmt.error());
-  stmt->bind_text(1, region);
-  stmt->bind_text(2, name);
-  stmt->bind_int(3, version);
+  stmt->bind_all(region, name, version);
   auto row = stmt->step();
   if (!row) return fail(db_error(row.error(), "get_version"));
   if (!*row) return std::optional<VersionRow>();
@@ -295,14 +274,8 @@ Result<void> LambdaStore::put_version(const VersionRow& row) {
       "revision_id, last_modified) VALUES (?1,?2,?3,?4,?5,?6,?7,?8)");
   if (!stmt) return fail(stmt.error());
   SqliteStatement& s = *stmt;
-  s.bind_text(1, row.region);
-  s.bind_text(2, row.function_name);
-  s.bind_int(3, row.version);
-  s.bind_text(4, row.spec_json);
-  s.bind_text(5, row.code_sha256);
-  s.bind_int(6, row.code_size);
-  s.bind_text(7, row.revision_id);
-  s.bind_text(8, row.last_modified);
+  s.bind_all(row.region, row.function_name, row.version, row.spec_json, row.code_sha256, row.code_size, row.revision_id,
+             row.last_modified);
   if (auto done = s.run(); !done) return fail(db_error(done.error(), "put_version"));
   return {};
 }
@@ -310,9 +283,7 @@ Result<void> LambdaStore::put_version(const VersionRow& row) {
 Result<void> LambdaStore::delete_version(const std::string& region, const std::string& name, int64_t version) {
   auto stmt = m_db->prepared("DELETE FROM versions WHERE region=?1 AND function_name=?2 AND version=?3");
   if (!stmt) return fail(stmt.error());
-  stmt->bind_text(1, region);
-  stmt->bind_text(2, name);
-  stmt->bind_int(3, version);
+  stmt->bind_all(region, name, version);
   if (auto done = stmt->run(); !done) return fail(db_error(done.error(), "delete_version"));
   return {};
 }
@@ -323,10 +294,7 @@ Result<std::vector<VersionRow>> LambdaStore::list_versions(const std::string& re
       "SELECT region, function_name, version, spec_json, code_sha256, code_size, revision_id, last_modified "
       "FROM versions WHERE region=?1 AND function_name=?2 AND version>?3 ORDER BY version LIMIT ?4");
   if (!stmt) return fail(stmt.error());
-  stmt->bind_text(1, region);
-  stmt->bind_text(2, name);
-  stmt->bind_int(3, after_version);
-  stmt->bind_int(4, limit);
+  stmt->bind_all(region, name, after_version, limit);
   std::vector<VersionRow> out;
   while (true) {
     auto row = stmt->step();
@@ -343,9 +311,7 @@ Result<std::optional<AliasRow>> LambdaStore::get_alias(const std::string& region
       "SELECT region, function_name, name, function_version, description, routing_json, revision_id "
       "FROM aliases WHERE region=?1 AND function_name=?2 AND name=?3");
   if (!stmt) return fail(stmt.error());
-  stmt->bind_text(1, region);
-  stmt->bind_text(2, function_name);
-  stmt->bind_text(3, alias);
+  stmt->bind_all(region, function_name, alias);
   auto row = stmt->step();
   if (!row) return fail(db_error(row.error(), "get_alias"));
   if (!*row) return std::optional<AliasRow>();
@@ -358,13 +324,8 @@ Result<void> LambdaStore::put_alias(const AliasRow& row) {
       "revision_id) VALUES (?1,?2,?3,?4,?5,?6,?7)");
   if (!stmt) return fail(stmt.error());
   SqliteStatement& s = *stmt;
-  s.bind_text(1, row.region);
-  s.bind_text(2, row.function_name);
-  s.bind_text(3, row.name);
-  s.bind_text(4, row.function_version);
-  s.bind_text(5, row.description);
-  s.bind_text(6, row.routing_json);
-  s.bind_text(7, row.revision_id);
+  s.bind_all(row.region, row.function_name, row.name, row.function_version, row.description, row.routing_json,
+             row.revision_id);
   if (auto done = s.run(); !done) return fail(db_error(done.error(), "put_alias"));
   return {};
 }
@@ -373,9 +334,7 @@ Result<bool> LambdaStore::delete_alias(const std::string& region, const std::str
                                        const std::string& alias) {
   auto stmt = m_db->prepared("DELETE FROM aliases WHERE region=?1 AND function_name=?2 AND name=?3");
   if (!stmt) return fail(stmt.error());
-  stmt->bind_text(1, region);
-  stmt->bind_text(2, function_name);
-  stmt->bind_text(3, alias);
+  stmt->bind_all(region, function_name, alias);
   if (auto done = stmt->run(); !done) return fail(db_error(done.error(), "delete_alias"));
   return m_db->changes() > 0;
 }
@@ -386,10 +345,7 @@ Result<std::vector<AliasRow>> LambdaStore::list_aliases(const std::string& regio
       "SELECT region, function_name, name, function_version, description, routing_json, revision_id "
       "FROM aliases WHERE region=?1 AND function_name=?2 AND name>?3 ORDER BY name LIMIT ?4");
   if (!stmt) return fail(stmt.error());
-  stmt->bind_text(1, region);
-  stmt->bind_text(2, function_name);
-  stmt->bind_text(3, after_name);
-  stmt->bind_int(4, limit);
+  stmt->bind_all(region, function_name, after_name, limit);
   std::vector<AliasRow> out;
   while (true) {
     auto row = stmt->step();

@@ -43,6 +43,12 @@ class SqliteStatement {
   void bind_text(int index, std::string_view text);
   void bind_int(int index, int64_t value);
   void bind_null(int index);
+  // Binds ?1, ?2, ... in order: strings as text, integers and bools as integers.
+  template <typename... Values>
+  void bind_all(const Values&... values) {
+    int index = 0;
+    (bind_value(++index, values), ...);
+  }
   // true: a row is ready to read; false: no more rows.
   Result<bool> step();
   // step() that must finish without a row (INSERT, UPDATE, DELETE, BEGIN ...).
@@ -53,6 +59,8 @@ class SqliteStatement {
  private:
   friend class SqliteDb;
   explicit SqliteStatement(void* stmt) : m_stmt(stmt) {}
+  void bind_value(int index, std::string_view text) { bind_text(index, text); }
+  void bind_value(int index, int64_t value) { bind_int(index, value); }
   void* m_stmt;  // sqlite3_stmt*
 };
 
