@@ -101,6 +101,27 @@ std::optional<std::string> scalar_text(const toml::node& v) {
   return s.str();
 }
 
+// A [table.key] sub-table of strings, numbers or booleans, each as text; nullopt when absent.
+Result<std::optional<std::map<std::string, std::string>>> get_scalar_map(const toml::table& t, const char* key,
+                                                                         const std::string& table,
+                                                                         const std::string& source) {
+  const toml::node* n = t.get(key);
+  if (!n) return std::nullopt;
+  const std::string name = "[" + table + "." + key + "]";
+  const toml::table* entries = n->as_table();
+  if (!entries) return config_fail(where(*n, source) + ": " + name + " must be a table");
+  std::map<std::string, std::string> values;
+  for (const auto& [k, v] : *entries) {
+    auto text = scalar_text(v);
+    if (!text) {
+      return config_fail(where(v, source) + ": " + name + " " + std::string(k.str()) +
+                         " must be a string, number or boolean");
+    }
+    values[std::string(k.str())] = *text;
+  }
+  return values;
+}
+
 // The bucket names Lambda accepts as a code location (S3Bucket: 3-63 of A-Z a-z 0-9 . - _, not
 // ending in '.'): empty when `name` is one, else what is wrong.
 std::string check_bucket_name(const std::string& name) {
@@ -169,20 +190,8 @@ Result<void> apply_toml(const std::string& text, const std::string& source, CliC
     if (*timeout) project.function.timeout = **timeout;
     LCD_TRY(description, get_string(*f, "description", "function", source));
     if (*description) project.function.description = **description;
-    if (const toml::node* env = f->get("environment")) {
-      const toml::table* t = env->as_table();
-      if (!t) return config_fail(where(*env, source) + ": [function.environment] must be a table");
-      std::map<std::string, std::string> vars;
-      for (const auto& [k, v] : *t) {
-        auto text = scalar_text(v);
-        if (!text) {
-          return config_fail(where(v, source) + ": [function.environment] " + std::string(k.str()) +
-                             " must be a string, number or boolean");
-        }
-        vars[std::string(k.str())] = *text;
-      }
-      project.function.environment = std::move(vars);
-    }
+    LCD_TRY(environment, get_scalar_map(*f, "environment", "function", source));
+    if (*environment) project.function.environment = std::move(**environment);
   }
   if (!err) return err;
   if (const auto* p = subtable(root, "package", err, source)) {
@@ -250,20 +259,8 @@ Result<void> apply_toml(const std::string& text, const std::string& source, CliC
     if (*name) config.stack.name = **name;
     LCD_TRY(tmpl, get_string(*st, "template", "stack", source));
     if (*tmpl) config.stack.template_path = **tmpl;
-    if (const toml::node* params = st->get("parameters")) {
-      const toml::table* t = params->as_table();
-      if (!t) return config_fail(where(*params, source) + ": [stack.parameters] must be a table");
-      std::map<std::string, std::string> values;
-      for (const auto& [k, v] : *t) {
-        auto text = scalar_text(v);
-        if (!text) {
-          return config_fail(where(v, source) + ": [stack.parameters] " + std::string(k.str()) +
-                             " must be a string, number or boolean");
-        }
-        values[std::string(k.str())] = *text;
-      }
-      config.stack.parameters = std::move(values);
-    }
+    LCD_TRY(parameters, get_scalar_map(*st, "parameters", "stack", source));
+    if (*parameters) config.stack.parameters = std::move(**parameters);
     if (st->get("capabilities") && !st->get("capabilities")->is_array()) {
       return config_fail(where(*st->get("capabilities"), source) + ": [stack] capabilities must be a list of strings");
     }
