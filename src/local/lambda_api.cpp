@@ -22,7 +22,7 @@ LambdaApi::LambdaApi(LambdaApiOptions options, LambdaStore& store, BlobStore& bl
   m_blob_referrer = m_blobs.add_referrer([this](const std::string& hex) -> Result<bool> {
     std::string code_sha = hex_to_code_sha(hex);
     if (code_sha.empty()) return false;
-    return m_store.read([&] { return m_store.references_code(code_sha); });
+    return m_store.read([&] { return m_store.references_code(code_sha, now_ms()); });
   });
 }
 

@@ -1,6 +1,8 @@
 // Function and version operations of the Lambda API.
 #include <nlohmann/json.hpp>
 
+#include <limits>
+
 #include "local/function_name.hpp"
 #include "local/lambda_api.hpp"
 #include "local/lambda_render.hpp"
@@ -478,10 +480,18 @@ LambdaApi::Reply LambdaApi::delete_function(Call& call, const std::string& name_
     return api_fail(invalid_parameter("Deletion of aliases is not supported. Use DeleteAlias to delete alias " +
                                       qualifier + "."));
   }
+  std::vector<std::string> dropped_code;  // hex sha256 of the packages the deleted rows referred to
   auto result = m_store.write([&]() -> ApiResult<bool> {
     auto row = require_function(region, ref->name);
     if (!row) return api_fail(row.error());
     if (qualifier.empty()) {
+      dropped_code.push_back(code_sha_to_hex(row->code_sha256));
+      auto versions = m_store.list_versions(region, ref->name, 0, std::numeric_limits<int>::max());
+      if (!versions) return api_fail(from_error(versions.error()));
+      for (const auto& v : *versions) dropped_code.push_back(code_sha_to_hex(v.code_sha256));
+      auto before_update = m_store.get_latest_before_update(region, ref->name);
+      if (!before_update) return api_fail(from_error(before_update.error()));
+      if (*before_update) dropped_code.push_back(code_sha_to_hex((*before_update)->code_sha256));
       if (auto del = m_store.delete_function(region, ref->name); !del) return api_fail(from_error(del.error()));
       forget_cached_versions(region, ref->name);
       return true;
@@ -499,6 +509,9 @@ LambdaApi::Reply LambdaApi::delete_function(Call& call, const std::string& name_
       return api_fail(conflict("Unable to delete version because the following aliases reference it: [" +
                                join(referencing, ", ") + "]"));
     }
+    auto version = m_store.get_version(region, ref->name, std::stoll(qualifier));
+    if (!version) return api_fail(from_error(version.error()));
+    if (*version) dropped_code.push_back(code_sha_to_hex((*version)->code_sha256));
     if (auto del = m_store.delete_version(region, ref->name, std::stoll(qualifier)); !del) {
       return api_fail(from_error(del.error()));
     }
@@ -507,6 +520,9 @@ LambdaApi::Reply LambdaApi::delete_function(Call& call, const std::string& name_
   });
   if (!result) return api_fail(result.error());
   if (*result && m_invoker) m_invoker->forget_function(ref->name);
+  // Packages no function, version or S3 object refers to any more leave the disk.
+  std::erase(dropped_code, std::string());
+  m_blobs.release(dropped_code);
   HttpResponse response;
   response.status = 204;
   response.content_type.clear();

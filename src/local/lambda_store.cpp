@@ -372,12 +372,12 @@ Result<std::vector<std::string>> LambdaStore::referenced_code(const std::string&
   return out;
 }
 
-Result<bool> LambdaStore::references_code(const std::string& code_sha256) {
+Result<bool> LambdaStore::references_code(const std::string& code_sha256, int64_t now_ms) {
   auto stmt = m_db->prepared(
       "SELECT 1 FROM functions WHERE code_sha256=?1 UNION ALL SELECT 1 FROM versions WHERE code_sha256=?1 "
-      "UNION ALL SELECT 1 FROM latest_before_update WHERE code_sha256=?1 LIMIT 1");
+      "UNION ALL SELECT 1 FROM latest_before_update WHERE code_sha256=?1 AND until_ms>?2 LIMIT 1");
   if (!stmt) return fail(stmt.error());
-  stmt->bind_text(1, code_sha256);
+  stmt->bind_all(code_sha256, now_ms);
   auto row = stmt->step();
   if (!row) return fail(db_error(row.error(), "references_code"));
   return *row;

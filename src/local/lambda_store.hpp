@@ -153,8 +153,9 @@ class LambdaStore {
 
   // Every blob (hex sha256) some function, version or pre-update $LATEST still references.
   Result<std::vector<std::string>> referenced_code(const std::string& region);
-  // Whether a function, version or pre-update $LATEST in any region has code `code_sha256` (base64).
-  Result<bool> references_code(const std::string& code_sha256);
+  // Whether a function, version or pre-update $LATEST still served at `now_ms` (epoch ms) in any
+  // region has code `code_sha256` (base64).
+  Result<bool> references_code(const std::string& code_sha256, int64_t now_ms);
 
   // "ok" when PRAGMA integrity_check passes.
   Result<std::string> integrity_check();

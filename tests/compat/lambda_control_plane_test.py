@@ -319,6 +319,34 @@ def code_from_s3(ep):
     assert json.loads(lam.invoke(FunctionName="s3code")["Payload"].read()) == "from s3 two"
 
 
+def deleted_packages_leave_the_disk(ep):
+    """DeleteFunction removes package blobs nothing refers to; a blob S3 or a version still uses stays."""
+    lam, s3 = ep.boto3(), ep.boto3("s3")
+
+    def blob(zip_bytes):
+        return os.path.join(ep.state_dir, "blobs", hashlib.sha256(zip_bytes).hexdigest() + ".zip")
+
+    one = handler_zip("exports.handler = async () => 'gc one';")
+    two = handler_zip("exports.handler = async () => 'gc two';")
+    shared = handler_zip("exports.handler = async () => 'gc shared with s3';")
+    create(lam, "gc", one)
+    v1 = lam.publish_version(FunctionName="gc")["Version"]
+    lam.update_function_code(FunctionName="gc", ZipFile=two)
+    lam.get_waiter("function_updated_v2").wait(FunctionName="gc", WaiterConfig={"Delay": 1, "MaxAttempts": 10})
+    assert os.path.exists(blob(one)) and os.path.exists(blob(two))
+    lam.delete_function(FunctionName="gc", Qualifier=v1)
+    assert not os.path.exists(blob(one)), "version 1's package is referenced by nothing"
+    assert os.path.exists(blob(two)), "$LATEST still uses this package"
+    create(lam, "gc-shared", shared)
+    s3.create_bucket(Bucket="gc-bucket")
+    s3.put_object(Bucket="gc-bucket", Key="same.zip", Body=shared)
+    lam.delete_function(FunctionName="gc")
+    lam.delete_function(FunctionName="gc-shared")
+    assert not os.path.exists(blob(two))
+    assert os.path.exists(blob(shared)), "the S3 object with the same bytes still refers to it"
+    assert s3.get_object(Bucket="gc-bucket", Key="same.zip")["Body"].read() == shared
+
+
 def main():
     failures = []
     checks = [("state machine and waiters", state_machine_and_waiters), ("signatures", signatures),
@@ -326,7 +354,8 @@ def main():
     with LocalEndpoint("--update-delay-ms", "0") as ep:
         for name, fn in [("functions, versions, guards", functions_versions_and_guards), ("aliases", aliases),
                          ("pagination", pagination), ("errors", errors_as_clients_parse_them), ("invoke", invoke),
-                         ("code from S3", code_from_s3)]:
+                         ("code from S3", code_from_s3), ("deleted packages leave the disk",
+                                                          deleted_packages_leave_the_disk)]:
             checks.append((name, lambda fn=fn: fn(ep)))
         checks_now, checks = checks[3:], checks[:3]
         for name, fn in checks_now + checks:
