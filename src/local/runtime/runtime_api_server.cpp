@@ -223,7 +223,8 @@ void RuntimeApiServer::dispatch(Connection& c, RuntimeApiHandler& handler) {
     c.queued.pop_front();
   }
   if (c.queued.empty() && c.parse_error && !c.close_when_flushed) {
-    c.reply(c.parse_error->http_status ? c.parse_error->http_status : 400, error_body("InvalidRequest", c.parse_error->message), {}, true);
+    const int status = c.parse_error->http_status ? c.parse_error->http_status : 400;
+    c.reply(status, error_body("InvalidRequest", c.parse_error->message), {}, true);
   }
 }
 
@@ -271,8 +272,12 @@ RuntimeApiServer::Stop RuntimeApiServer::serve(RuntimeApiHandler& handler, int w
     const size_t polled = m_connections.size();
     for (size_t i = 0; i < polled; ++i) {
       const short revents = fds[i + 2].revents;
-      if (revents & (POLLIN | POLLHUP | POLLERR)) read_available(*m_connections[i]);
-      if (revents & POLLOUT) m_connections[i]->flush();
+      Connection& c = *m_connections[i];
+      if (revents & (POLLIN | POLLHUP | POLLERR)) read_available(c);
+      if (revents & POLLOUT) c.flush();
+      // Gone both ways with nothing left to read: what it still waits for can never be delivered, and
+      // polling it again would return at once.
+      if ((revents & (POLLHUP | POLLERR)) && c.read_closed) c.broken = true;
     }
     if (fds[1].revents) accept_all();
   }

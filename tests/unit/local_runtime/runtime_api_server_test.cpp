@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <sys/eventfd.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -75,7 +76,9 @@ class Client {
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     m_connected = ::connect(m_fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
   }
-  ~Client() { ::close(m_fd); }
+  ~Client() {
+    if (m_fd >= 0) ::close(m_fd);
+  }
   bool connected() const { return m_connected; }
   void send(std::string_view bytes) { ASSERT_EQ(::send(m_fd, bytes.data(), bytes.size(), MSG_NOSIGNAL), static_cast<ssize_t>(bytes.size())); }
   // Reads one response (head and Content-Length body); empty when the server closed first.
@@ -97,6 +100,13 @@ class Client {
       if (n <= 0) return {};
       m_buffer.append(buf, static_cast<size_t>(n));
     }
+  }
+  // Closes with a reset instead of a FIN, as a crashed or killed peer's kernel may.
+  void reset() {
+    linger abort{1, 0};
+    ::setsockopt(m_fd, SOL_SOCKET, SO_LINGER, &abort, sizeof abort);
+    ::close(m_fd);
+    m_fd = -1;
   }
   bool closed_by_server() {
     char c;
@@ -246,6 +256,32 @@ TEST(RuntimeApiServer, MalformedRequestGets400AndCloseWhileOthersAreStillServed)
   EXPECT_NE(seen.find("|HTTP/1.1 405 Method Not Allowed"), std::string::npos) << seen;
   EXPECT_NE(seen.find("|HTTP/1.1 400 Bad Request\r\n"), std::string::npos) << seen;
   EXPECT_NE(seen.find("InvalidRequestID"), std::string::npos) << seen;
+}
+
+// A client that leaves a GET /next held, sends garbage and then resets the connection must not leave
+// serve() spinning on the dead socket (poll reports it at once, forever) until the deadline: the
+// waiting thread sleeps, so its CPU time stays far below the wall time.
+TEST(RuntimeApiServer, AResetConnectionWithAHeldNextDoesNotKeepServeBusy) {
+  Served s;
+  OneEventHandler handler;
+  {
+    Client c(s.server->port());
+    ASSERT_TRUE(c.connected());
+    c.send(k_next);
+    c.send("NOT HTTP\r\n\r\n");
+    handler.until = SteadyClock::now() + 50ms;
+    EXPECT_EQ(s.server->serve(handler, s.wake), RuntimeApiServer::Stop::deadline);  // reads both, holds the next
+    c.reset();
+  }
+  handler.until = SteadyClock::now() + 300ms;
+  rusage before{}, after{};
+  ::getrusage(RUSAGE_THREAD, &before);
+  EXPECT_EQ(s.server->serve(handler, s.wake), RuntimeApiServer::Stop::deadline);
+  ::getrusage(RUSAGE_THREAD, &after);
+  auto cpu_us = [](const rusage& u) {
+    return (u.ru_utime.tv_sec + u.ru_stime.tv_sec) * 1000000L + u.ru_utime.tv_usec + u.ru_stime.tv_usec;
+  };
+  EXPECT_LT(cpu_us(after) - cpu_us(before), 150000) << "serve() busy-looped on a closed connection";
 }
 
 TEST(RuntimeApiServer, InitErrorSettles) {
