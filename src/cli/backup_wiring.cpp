@@ -14,7 +14,7 @@ Result<std::optional<pipeline::BackupManifest>> back_up_published_build(CommandR
     e.message = "version " + published.version + " is published, but its backup failed: " + e.message;
     return fail(e);
   }
-  run.observer.line("backed up build " + published.build + " to s3://" + manifest->bucket + "/" + manifest->zip_key);
+  run.observer.line("backed up build " + published.build + " to " + pipeline::s3_url(manifest->bucket, manifest->zip_key));
   return std::optional<pipeline::BackupManifest>(*manifest);
 }
 

@@ -43,7 +43,7 @@ json to_json(const pipeline::BackupManifest& m) {
               {"zip_size", m.zip_size},
               {"time", m.created_at},
               {"git_commit", m.git_commit.empty() ? json(nullptr) : json(m.git_commit)},
-              {"location", "s3://" + m.bucket + "/" + m.zip_key}};
+              {"location", pipeline::s3_url(m.bucket, m.zip_key)}};
 }
 
 json to_json(const pipeline::BackupsStatus& b) {

@@ -59,7 +59,7 @@ void add_pipeline_command(CLI::App& app, GlobalOptions& globals, int& exit_code)
         exit_code = finish_error(globals, "pipeline", backup.error(), &doc);
         return;
       }
-      if (*backup) doc["backup"] = "s3://" + (*backup)->bucket + "/" + (*backup)->zip_key;
+      if (*backup) doc["backup"] = pipeline::s3_url((*backup)->bucket, (*backup)->zip_key);
     }
     exit_code = finish_ok(globals, "pipeline", r.target_description, doc);
   });

@@ -42,7 +42,7 @@ void add_publish_command(CLI::App& app, GlobalOptions& globals, int& exit_code) 
       exit_code = finish_error(globals, "publish", backup.error(), &doc);
       return;
     }
-    if (*backup) doc["backup"] = "s3://" + (*backup)->bucket + "/" + (*backup)->zip_key;
+    if (*backup) doc["backup"] = pipeline::s3_url((*backup)->bucket, (*backup)->zip_key);
     exit_code = finish_ok(globals, "publish", r.target_description, doc);
   });
 }

@@ -9,12 +9,6 @@
 namespace lcd::cli {
 namespace {
 
-std::string mib(int64_t bytes) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f MiB", static_cast<double>(bytes) / (1024.0 * 1024.0));
-  return buf;
-}
-
 void print_backups(const pipeline::BackupsStatus& b, size_t max_builds) {
   if (!b.configured) return;
   if (!b.error.empty()) {
@@ -30,7 +24,7 @@ void print_backups(const pipeline::BackupsStatus& b, size_t max_builds) {
     std::string version = m.version.empty() ? "-" : m.version;
     std::string commit = m.git_commit.empty() ? "-" : m.git_commit.substr(0, 12);
     std::printf("  build %-8s version %-6s %-46s %10s  %-24s commit %s\n", m.build.c_str(), version.c_str(),
-                m.code_sha256.c_str(), mib(m.zip_size).c_str(), m.created_at.c_str(), commit.c_str());
+                m.code_sha256.c_str(), format_mib(static_cast<uint64_t>(m.zip_size)).c_str(), m.created_at.c_str(), commit.c_str());
   }
 }
 

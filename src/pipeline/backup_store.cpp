@@ -17,11 +17,12 @@ namespace {
 
 using clients::FunctionConfiguration;
 
+std::string mib(uint64_t bytes) { return format_mib(bytes); }
+// "24.0" of "24.0 MiB", for "24.0 of 52.0 MiB".
 std::string mib_number(uint64_t bytes) {
-  const uint64_t tenths = (bytes * 10 + 512 * 1024) / (1024 * 1024);
-  return std::to_string(tenths / 10) + "." + std::to_string(tenths % 10);
+  std::string text = format_mib(bytes);
+  return text.substr(0, text.size() - 4);
 }
-std::string mib(uint64_t bytes) { return mib_number(bytes) + " MiB"; }
 
 // Multipart progress as "uploading <what>" with "part 3/7, 24.0 of 52.0 MiB". `what` is short (the
 // full s3:// location is printed before the upload starts) so a terminal's progress line fits.
@@ -43,8 +44,6 @@ bool build_less(const std::string& a, const std::string& b) {
   return a < b;
 }
 
-std::string s3_url(const std::string& bucket, const std::string& key) { return "s3://" + bucket + "/" + key; }
-
 Result<void> require_bucket(const BackupContext& backup, const std::string& why) {
   if (!backup.bucket.empty()) return {};
   Error e{ErrorKind::invalid, why + ": set [backup] bucket in lambda-cd.toml"};
@@ -53,6 +52,8 @@ Result<void> require_bucket(const BackupContext& backup, const std::string& why)
 }
 
 }  // namespace
+
+std::string s3_url(const std::string& bucket, const std::string& key) { return "s3://" + bucket + "/" + key; }
 
 std::string backup_prefix(const std::string& function_name, const std::string& build) {
   return function_name + "/builds/" + build + "/";

@@ -36,6 +36,7 @@ std::string backup_prefix(const std::string& function_name, const std::string& b
 std::string backup_zip_key(const std::string& function_name, const std::string& build);
 std::string backup_manifest_key(const std::string& function_name, const std::string& build);
 std::string staged_package_key(const std::string& function_name, const std::string& code_sha256);
+std::string s3_url(const std::string& bucket, const std::string& key);  // "s3://bucket/key"
 
 std::string manifest_to_json(const BackupManifest& manifest);
 Result<BackupManifest> parse_manifest(const std::string& json);

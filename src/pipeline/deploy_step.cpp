@@ -1,21 +1,14 @@
 #include "pipeline/deploy_step.hpp"
 
-#include <cstdio>
-
 #include "pipeline/backup_store.hpp"
 #include "pipeline/deploy_state.hpp"
 #include "util/file_io.hpp"
+#include "util/strings.hpp"
 
 namespace lcd::pipeline {
 namespace {
 
 using clients::FunctionConfiguration;
-
-std::string mib(int64_t bytes) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f MiB", static_cast<double>(bytes) / (1024.0 * 1024.0));
-  return buf;
-}
 
 std::string short_sha(const std::string& sha) { return sha.size() > 12 ? sha.substr(0, 12) + "…" : sha; }
 
@@ -105,12 +98,12 @@ Result<DeployOutcome> run_deploy(StepContext& ctx, const PackageOutput& package,
   out.via_s3 = package.zip_size > k_direct_upload_limit;
   const bool have_bucket = ctx.artifacts && !ctx.artifacts->bucket.empty();
   if (out.via_s3 && have_bucket) {
-    out.s3_location = "s3://" + ctx.artifacts->bucket + "/" + staged_package_key(f.name, package.code_sha256);
+    out.s3_location = s3_url(ctx.artifacts->bucket, staged_package_key(f.name, package.code_sha256));
   }
   // Only an actual (or would-be) upload needs the bucket: unchanged code deploys without one.
   auto require_bucket = [&]() -> Result<void> {
     if (!out.via_s3 || have_bucket) return {};
-    return config_error("package is " + mib(package.zip_size) +
+    return config_error("package is " + format_mib(static_cast<uint64_t>(package.zip_size)) +
                         ", over Lambda's 50 MB limit for direct upload, so it must go through S3: "
                         "set [backup] bucket in lambda-cd.toml (or LAMBDA_CD_BACKUP_BUCKET)");
   };

@@ -1,5 +1,7 @@
 #include "util/strings.hpp"
 
+#include <cstdio>
+
 #include <cctype>
 
 namespace lcd {
@@ -62,6 +64,12 @@ std::string replace_all(std::string s, std::string_view from, std::string_view t
     pos += to.size();
   }
   return s;
+}
+
+std::string format_mib(uint64_t bytes) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f MiB", static_cast<double>(bytes) / (1024.0 * 1024.0));
+  return buf;
 }
 
 }  // namespace lcd

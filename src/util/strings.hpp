@@ -1,6 +1,7 @@
 #pragma once
 // Small string helpers with no knowledge of AWS.
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,5 +18,7 @@ std::vector<std::string> split(std::string_view s, char sep);
 std::string join(const std::vector<std::string>& parts, std::string_view sep);
 // Replaces every occurrence of `from` (non-empty) with `to`.
 std::string replace_all(std::string s, std::string_view from, std::string_view to);
+// A byte count in mebibytes with one decimal: "52.0 MiB".
+std::string format_mib(uint64_t bytes);
 
 }  // namespace lcd
