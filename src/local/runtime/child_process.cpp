@@ -76,6 +76,14 @@ void collect_children(const std::string& children, std::vector<pid_t>& out, int 
   }
 }
 
+uint64_t tree_peak_rss_kib(pid_t pid) {
+  std::vector<pid_t> pids{pid};
+  collect_descendants(pid, pids, 0);
+  uint64_t total = 0;
+  for (pid_t p : pids) total += read_vm_hwm_kib(p);
+  return total;
+}
+
 }  // namespace
 
 Result<ChildHandles> spawn_child(const ChildSpec& spec) {
@@ -139,13 +147,6 @@ void kill_group(pid_t pgid) {
   if (pgid > 0) ::kill(-pgid, SIGKILL);
 }
 
-uint64_t peak_rss_kib(pid_t pid) {
-  std::vector<pid_t> pids{pid};
-  collect_descendants(pid, pids, 0);
-  uint64_t total = 0;
-  for (pid_t p : pids) total += read_vm_hwm_kib(p);
-  return total;
-}
 
 PeakRssProbe::PeakRssProbe(pid_t pid) : m_pid(pid) {
   m_status_fd = ::open(status_path(pid).c_str(), O_RDONLY | O_CLOEXEC);
@@ -158,7 +159,7 @@ PeakRssProbe::~PeakRssProbe() {
 }
 
 uint64_t PeakRssProbe::peak_rss_kib() const {
-  if (m_status_fd < 0 || m_children_fd < 0) return runtime::peak_rss_kib(m_pid);
+  if (m_status_fd < 0 || m_children_fd < 0) return tree_peak_rss_kib(m_pid);
   std::vector<pid_t> descendants;
   collect_children(pread_all(m_children_fd), descendants, 0);
   uint64_t total = vm_hwm_kib(pread_all(m_status_fd));

@@ -34,11 +34,9 @@ Result<ChildHandles> spawn_child(const ChildSpec& spec);
 // SIGKILL to the whole process group; harmless if it is already gone.
 void kill_group(pid_t pgid);
 
-// Peak resident set (VmHWM) of `pid` and its live descendants, in KiB; 0 if unreadable.
-uint64_t peak_rss_kib(pid_t pid);
-
-// The same for one process read after every invocation: its /proc files stay open (pread from
-// offset 0 regenerates them), which saves two open/close pairs per invoke.
+// Peak resident set (VmHWM) of a process and its live descendants, in KiB (0 if unreadable), read
+// after every invocation: its /proc files stay open (pread from offset 0 regenerates them), which
+// saves two open/close pairs per invoke.
 class PeakRssProbe {
  public:
   explicit PeakRssProbe(pid_t pid);

@@ -13,6 +13,8 @@
 #include <climits>
 #include <deque>
 
+#include <nlohmann/json.hpp>
+
 #include "local/runtime/runtime_api_request.hpp"
 #include "util/strings.hpp"
 
@@ -50,12 +52,8 @@ std::string header_safe(std::string_view value) {
 }
 
 std::string error_body(std::string_view type, std::string_view message) {
-  std::string out = R"({"errorMessage":")";
-  for (char c : message) {
-    if (c == '"' || c == '\\') out += '\\';
-    if (static_cast<unsigned char>(c) >= 0x20) out += c;
-  }
-  return out + R"(","errorType":")" + std::string(type) + "\"}";
+  return nlohmann::json{{"errorMessage", message}, {"errorType", type}}.dump(-1, ' ', false,
+                                                                            nlohmann::json::error_handler_t::replace);
 }
 
 }  // namespace
