@@ -95,6 +95,7 @@ int run_endpoint(const EndpointOptions& options) {
 
   RouterOptions router_options;
   router_options.default_region = options.region;
+  router_options.default_account = options.account_id;
   router_options.verify_signatures = options.verify_signatures;
   if (options.verify_signatures) {
     if (!signature_verification_available()) {
@@ -123,11 +124,12 @@ int run_endpoint(const EndpointOptions& options) {
   api_options.update_delay_ms = options.update_delay_ms;
   api_options.state_dir = state_dir;
   LambdaApi lambda(api_options, **store, blobs, system_clock(), faults.get(), invoker);
-  ServiceRouter router(router_options, lambda, faults.get(), system_clock());
+  ServiceRouter router(router_options, faults.get(), system_clock());
+  router.add_service("lambda", lambda, ServiceInfo{WireProtocol::rest_json, {}, {}, {}});
 #ifdef LCD_HAVE_S3
   auto s3 = s3::S3Service::open(s3::S3ServiceOptions{state_dir, options.region, options.account_id, &blobs});
   if (!s3) return startup_error("s3: " + s3.error().describe());
-  router.add_service("s3", **s3);
+  router.add_service("s3", **s3, ServiceInfo{WireProtocol::rest_xml, {}, {}, {}});
   S3CodeObjects code_objects(**s3);
   lambda.set_code_objects(&code_objects);
 #endif
@@ -136,7 +138,8 @@ int run_endpoint(const EndpointOptions& options) {
   auto stacks = cloudformation::StackService::open(
       cloudformation::StackServiceOptions{state_dir, options.region, options.account_id}, &provisioner, s3->get());
   if (!stacks) return startup_error("cloudformation: " + stacks.error().describe());
-  router.add_service("cloudformation", **stacks);
+  router.add_service("cloudformation", **stacks,
+                     ServiceInfo{WireProtocol::query, "http://cloudformation.amazonaws.com/doc/2010-05-15/", {}, {}});
 #endif
 
   HttpServerOptions server_options;

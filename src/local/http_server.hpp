@@ -7,7 +7,7 @@
 #include <memory>
 #include <string>
 
-#include "local/http_types.hpp"
+#include "local/protocol/http_types.hpp"
 #include "util/result.hpp"
 
 namespace lcd::local {

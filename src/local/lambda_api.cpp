@@ -48,7 +48,7 @@ HttpResponse LambdaApi::handle(const HttpRequest& request, const RequestContext&
   } catch (const std::exception& e) {
     reply = api_fail(service_error(std::string("internal error: ") + e.what()));
   }
-  HttpResponse response = reply ? std::move(*reply) : make_error_response(reply.error(), context.request_id);
+  HttpResponse response = reply ? std::move(*reply) : rest_json_error(reply.error(), context.request_id);
   response.set_header("x-amzn-RequestId", context.request_id);
   return response;
 }

@@ -17,7 +17,8 @@
 #include "local/code_objects.hpp"
 #include "local/function_name.hpp"
 #include "local/fault_injector.hpp"
-#include "local/http_types.hpp"
+#include "local/protocol/http_types.hpp"
+#include "local/protocol/request_context.hpp"
 #include "local/invoke_backend.hpp"
 #include "local/lambda_store.hpp"
 #include "util/clock.hpp"
@@ -30,13 +31,7 @@ struct LambdaApiOptions {
   std::filesystem::path state_dir;
 };
 
-struct RequestContext {
-  std::string region = "us-east-1";
-  std::string request_id;
-  std::string host;  // Host header, for URLs pointing back at this endpoint
-};
-
-class LambdaApi {
+class LambdaApi final : public Service {
  public:
   // `faults` and `invoker` may be null (no fault injection / no execution engine).
   LambdaApi(LambdaApiOptions options, LambdaStore& store, BlobStore& blobs, Clock& clock, FaultInjector* faults,
@@ -47,7 +42,7 @@ class LambdaApi {
   void set_code_objects(CodeObjects* objects) { m_code_objects = objects; }
 
   // Never throws; every failure is an AWS-shaped error response.
-  HttpResponse handle(const HttpRequest& request, const RequestContext& context);
+  HttpResponse handle(const HttpRequest& request, const RequestContext& context) override;
 
   // True when the path belongs to this API (used to route unsigned requests).
   static bool owns_path(const std::string& raw_path);

@@ -6,7 +6,7 @@
 #include <string>
 
 #include "local/aws_error.hpp"
-#include "local/http_types.hpp"
+#include "local/protocol/http_types.hpp"
 
 namespace lcd::local {
 

@@ -8,7 +8,7 @@
 #include <string>
 
 #include "local/aws_error.hpp"
-#include "local/http_types.hpp"
+#include "local/protocol/http_types.hpp"
 #include "util/result.hpp"
 
 namespace lcd::local {

@@ -1,5 +1,11 @@
 #include "local/service_router.hpp"
 
+#include <algorithm>
+
+#include "local/lambda_api.hpp"
+#include "local/protocol/error_response.hpp"
+#include "local/protocol/json_rpc.hpp"
+#include "local/protocol/query_request.hpp"
 #include "util/crypto.hpp"
 #include "util/strings.hpp"
 
@@ -10,85 +16,136 @@ namespace {
 constexpr std::chrono::seconds k_lambda_skew{300};
 constexpr std::chrono::seconds k_other_skew{900};
 
-std::optional<HttpResponse> injected_fault(FaultInjector* faults, const std::string& request_id) {
-  if (!faults || !faults->enabled()) return std::nullopt;
-  switch (faults->next_request_fault()) {
-    case Fault::none: return std::nullopt;
+bool is_account_id(const std::string& key) {
+  return key.size() == 12 && std::all_of(key.begin(), key.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// The fault a service of `protocol` answers with, in that service's words.
+ApiError fault_error(Fault fault, WireProtocol protocol) {
+  bool s3 = protocol == WireProtocol::rest_xml;
+  bool lambda = protocol == WireProtocol::rest_json;
+  switch (fault) {
     case Fault::throttle: {
-      ApiError e;
-      e.status = 429;
-      e.code = "TooManyRequestsException";
-      e.message = "Rate exceeded";
+      if (s3) return make_api_error(503, "SlowDown", "Please reduce your request rate.");
+      if (!lambda) return make_api_error(400, "Throttling", "Rate exceeded");
+      ApiError e = make_api_error(429, "TooManyRequestsException", "Rate exceeded");
       e.reason = "CallerRateLimitExceeded";
       e.retry_after_s = 1;
-      return make_error_response(e, request_id);
+      return e;
     }
-    case Fault::error500: return make_error_response(service_error("Injected internal failure"), request_id);
-    case Fault::error503: {
-      ApiError e;
-      e.status = 503;
-      e.code = "ServiceUnavailableException";
-      e.message = "Injected: service unavailable";
-      return make_error_response(e, request_id);
-    }
-    case Fault::reset: {
-      HttpResponse r;
-      r.reset_connection = true;
-      return r;
-    }
+    case Fault::error500:
+      if (s3) return make_api_error(500, "InternalError", "We encountered an internal error. Please try again.");
+      return make_api_error(500, lambda ? "ServiceException" : "InternalFailure", "Injected internal failure");
+    case Fault::error503:
+      if (s3) return make_api_error(503, "ServiceUnavailable", "Injected: service unavailable");
+      return make_api_error(503, lambda ? "ServiceUnavailableException" : "ServiceUnavailable",
+                            "Injected: service unavailable");
+    case Fault::none:
+    case Fault::reset: break;
   }
-  return std::nullopt;
+  return make_api_error(500, "InternalFailure", "no such fault");
 }
 
 }  // namespace
 
-void ServiceRouter::add_service(const std::string& name, HttpHandler& handler) { m_services[name] = &handler; }
+ServiceRouter::ServiceRouter(RouterOptions options, FaultInjector* faults, Clock& clock)
+    : m_options(std::move(options)), m_faults(faults), m_clock(clock) {}
 
-ServiceRouter::ServiceRouter(RouterOptions options, LambdaApi& lambda, FaultInjector* faults, Clock& clock)
-    : m_options(std::move(options)), m_lambda(lambda), m_faults(faults), m_clock(clock) {}
+void ServiceRouter::add_service(const std::string& name, Service& service, ServiceInfo info) {
+  m_services[name] = Entry{&service, std::move(info)};
+}
+
+std::string ServiceRouter::account_for(const std::string& access_key) const {
+  if (is_account_id(access_key)) return access_key;
+  if (!access_key.empty() && m_options.account_for_access_key) {
+    if (auto account = m_options.account_for_access_key(access_key)) return *account;
+  }
+  return m_options.default_account;
+}
+
+std::string ServiceRouter::service_of_unsigned(const HttpRequest& request) const {
+  if (LambdaApi::owns_path(request.raw_path)) return "lambda";
+  WireProtocol protocol = detect_wire_protocol(request);
+  if (protocol == WireProtocol::query) {
+    std::string action = QueryRequest(request).action();
+    for (const auto& [name, entry] : m_services) {
+      const auto& actions = entry.info.query_actions;
+      if (std::find(actions.begin(), actions.end(), action) != actions.end()) return name;
+    }
+    return m_services.count("cloudformation") ? "cloudformation" : "";
+  }
+  if (auto target = parse_json_rpc_target(request.header("X-Amz-Target"))) {
+    for (const auto& [name, entry] : m_services) {
+      const auto& prefixes = entry.info.json_target_prefixes;
+      if (std::find(prefixes.begin(), prefixes.end(), target->prefix) != prefixes.end()) return name;
+    }
+    return "";
+  }
+  return m_services.count("s3") ? "s3" : "";
+}
+
+HttpResponse ServiceRouter::error_for(const Entry* entry, const HttpRequest& request, const ApiError& error,
+                                      const std::string& request_id) const {
+  WireProtocol protocol = detect_wire_protocol(request);
+  if (!entry) return error_for_protocol(protocol, error, request_id);
+  switch (entry->info.protocol) {
+    case WireProtocol::rest_json: return rest_json_error(error, request_id);
+    case WireProtocol::rest_xml: return rest_xml_error(error, request_id, request.method == "HEAD");
+    default: break;
+  }
+  if (protocol == WireProtocol::query) return query_error(error, request_id, entry->info.xmlns);
+  return error_for_protocol(protocol, error, request_id);
+}
+
+std::optional<HttpResponse> ServiceRouter::injected_fault(const Entry* entry, const HttpRequest& request,
+                                                          const std::string& request_id) const {
+  if (!m_faults || !m_faults->enabled()) return std::nullopt;
+  Fault fault = m_faults->next_request_fault();
+  if (fault == Fault::none) return std::nullopt;
+  if (fault == Fault::reset) {
+    HttpResponse r;
+    r.reset_connection = true;
+    return r;
+  }
+  WireProtocol protocol = entry ? entry->info.protocol : WireProtocol::rest_json;
+  return error_for(entry, request, fault_error(fault, protocol), request_id);
+}
 
 HttpResponse ServiceRouter::handle(const HttpRequest& request) {
   std::string request_id = random_uuid();
   auto auth = parse_sigv4_authorization(request);
-  std::string service;
-  if (auth) {
-    service = auth->service;
-  } else if (LambdaApi::owns_path(request.raw_path)) {
-    service = "lambda";
-  } else if (request.method == "POST" && request.raw_path == "/" &&
-             starts_with(to_lower(request.header("Content-Type")), "application/x-www-form-urlencoded") &&
-             request.body.find("Action=") != std::string::npos) {
-    service = "cloudformation";
-  } else if (m_services.count("s3")) {
-    service = "s3";
-  }
   // Package downloads (GetFunction Code.Location) are plain URLs, never signed or faulted.
   bool code_download = starts_with(request.raw_path, "/_lambda-cd/code/");
+  std::string service = code_download ? "lambda" : auth ? auth->service : service_of_unsigned(request);
+  auto it = m_services.find(service);
+  const Entry* entry = it == m_services.end() ? nullptr : &it->second;
   if (!code_download) {
-    if (auto fault = injected_fault(m_faults, request_id)) return *fault;
+    if (auto fault = injected_fault(entry, request, request_id)) return *fault;
     if (m_options.verify_signatures) {
       auto skew = service == "lambda" ? k_lambda_skew : k_other_skew;
       if (auto ok = verify_signature(request, auth, m_options.credentials, m_clock.now(), skew); !ok) {
-        return make_error_response(ok.error(), request_id);
+        return error_for(entry, request, ok.error(), request_id);
       }
     }
+  }
+  if (!entry) {
+    ApiError e = service.empty()
+                     ? make_api_error(404, "UnknownOperationException",
+                                      "No service matches " + request.method + " " + request.raw_path)
+                     : make_api_error(400, "UnknownServiceException",
+                                      "Service '" + service + "' is not served by lambda-cd local");
+    return error_for(nullptr, request, e, request_id);
   }
   RequestContext context;
   context.request_id = request_id;
   context.region = auth && !auth->region.empty() ? auth->region : m_options.default_region;
+  context.access_key = auth ? auth->access_key : std::string();
+  context.account_id = account_for(context.access_key);
   context.host = request.header("Host");
-  if (service == "lambda" || code_download) return m_lambda.handle(request, context);
-  if (auto it = m_services.find(service); it != m_services.end()) return it->second->handle(request);
-  ApiError e;
-  e.status = 400;
-  e.code = "UnknownServiceException";
-  e.message = service.empty() ? "No service matches " + request.method + " " + request.raw_path
-                              : "Service '" + service + "' is not served by lambda-cd local";
-  if (service.empty()) {
-    e.status = 404;
-    e.code = "UnknownOperationException";
-  }
-  return make_error_response(e, request_id);
+  context.protocol = entry->info.protocol == WireProtocol::rest_json || entry->info.protocol == WireProtocol::rest_xml
+                         ? entry->info.protocol
+                         : detect_wire_protocol(request);
+  return entry->service->handle(request, context);
 }
 
 }  // namespace lcd::local

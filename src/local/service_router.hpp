@@ -1,40 +1,67 @@
 #pragma once
-// The endpoint's front door: request ids, fault injection, optional signature checks, and routing
-// by the SigV4 credential scope's service (lambda now; cloudformation and s3 can join on the same
-// port), with path-based fallbacks for unsigned requests.
+// The endpoint's front door: request ids, fault injection, optional signature checks, the request's
+// region and account, and routing by the SigV4 credential scope's service, with fallbacks for
+// unsigned requests (Lambda paths, query Actions and JSON targets a service registered, else S3).
 
 #include <chrono>
+#include <functional>
 #include <map>
-#include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "local/fault_injector.hpp"
-#include "local/http_types.hpp"
-#include "local/lambda_api.hpp"
+#include "local/protocol/http_types.hpp"
+#include "local/protocol/request_context.hpp"
 #include "local/request_auth.hpp"
+#include "util/clock.hpp"
 
 namespace lcd::local {
 
 struct RouterOptions {
   std::string default_region = "us-east-1";
+  std::string default_account = "000000000000";
   bool verify_signatures = false;
   CredentialMap credentials;
+  // The account a non-numeric access key acts for (e.g. temporary credentials the endpoint's STS
+  // issued); nullopt: the default account.
+  std::function<std::optional<std::string>(const std::string& access_key)> account_for_access_key;
+};
+
+// How a service answers errors the router produces for it (faults, signatures).
+struct ServiceInfo {
+  WireProtocol protocol = WireProtocol::rest_json;  // its main protocol; query/JSON ones are detected per request
+  std::string xmlns;                                // query protocol error namespace
+  std::vector<std::string> query_actions;           // unsigned form-encoded requests with these Actions
+  std::vector<std::string> json_target_prefixes;    // unsigned requests with X-Amz-Target "<prefix>.Op"
 };
 
 class ServiceRouter final : public HttpHandler {
  public:
-  ServiceRouter(RouterOptions options, LambdaApi& lambda, FaultInjector* faults, Clock& clock);
+  ServiceRouter(RouterOptions options, FaultInjector* faults, Clock& clock);
   HttpResponse handle(const HttpRequest& request) override;
 
-  // Another service on the same port, chosen by the credential scope's service name ("s3",
-  // "cloudformation"). Unsigned requests: Lambda paths go to Lambda, form-encoded POSTs with an
-  // Action to "cloudformation", everything else to "s3" when registered.
-  void add_service(const std::string& name, HttpHandler& handler);
+  // A service on this port, chosen by the credential scope's service name ("lambda", "s3",
+  // "cloudformation", "sts", …). The service must outlive the router.
+  void add_service(const std::string& name, Service& service, ServiceInfo info);
+
+  // The account a request acts for: a 12-digit access key id is that account; otherwise
+  // `account_for_access_key`, else the default account.
+  std::string account_for(const std::string& access_key) const;
 
  private:
-  std::map<std::string, HttpHandler*> m_services;
+  struct Entry {
+    Service* service = nullptr;
+    ServiceInfo info;
+  };
+  std::string service_of_unsigned(const HttpRequest& request) const;
+  HttpResponse error_for(const Entry* entry, const HttpRequest& request, const ApiError& error,
+                         const std::string& request_id) const;
+  std::optional<HttpResponse> injected_fault(const Entry* entry, const HttpRequest& request,
+                                             const std::string& request_id) const;
+
+  std::map<std::string, Entry> m_services;
   RouterOptions m_options;
-  LambdaApi& m_lambda;
   FaultInjector* m_faults;
   Clock& m_clock;
 };

@@ -1,7 +1,6 @@
 """CloudFormation on `lambda-cd local` through AWS CLI v2 (/usr/bin/aws) and boto3.
 
-Starts its own endpoint from $LAMBDA_CD, or uses one given as $LCD_CFN_ENDPOINT (the
-local_cloudformation unit tests host CloudFormation + Lambda + S3 in-process that way).
+Starts its own endpoint from $LAMBDA_CD.
 """
 import io
 import json
@@ -20,9 +19,6 @@ import botocore.exceptions  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TEMPLATE = os.path.join(HERE, "cloudformation_templates", "function_with_role.yaml")
-
-
-External = lcd_harness.ExternalEndpoint
 
 
 def traced(fn):
@@ -200,8 +196,7 @@ def rollback_and_delete(ep):
 
 def main():
     run = TestRun()
-    external = os.environ.get("LCD_CFN_ENDPOINT")
-    ep = External(external) if external else lcd_harness.Endpoint()
+    ep = lcd_harness.Endpoint()
     with ep:
         run.case("create-stack with the CLI and wait", traced(create_with_cli_and_wait), ep)
         run.case("errors and updates", traced(errors_and_updates), ep)

@@ -110,7 +110,10 @@ try {
 
   await check('AWS CLI v2 invoke with --qualifier and --log-type Tail', async () => {
     const outFile = join(work, 'cli-out.json');
-    const env = { ...process.env, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_DEFAULT_REGION: 'us-east-1' };
+    // Whatever AWS_* the caller's shell has (AWS_REGION wins over AWS_DEFAULT_REGION in CLI v2), only ours count.
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_')));
+    Object.assign(env, { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'us-east-1',
+      AWS_DEFAULT_REGION: 'us-east-1', AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null' });
     const meta = JSON.parse(execFileSync('/usr/bin/aws', ['--endpoint-url', url, '--output', 'json', 'lambda', 'invoke',
       '--function-name', fn, '--qualifier', 'live', '--log-type', 'Tail', '--cli-binary-format', 'raw-in-base64-out',
       '--payload', '{}', outFile], { env }).toString());

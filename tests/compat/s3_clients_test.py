@@ -1,7 +1,6 @@
 """S3 on `lambda-cd local` through real clients: AWS CLI v2 (/usr/bin/aws) and boto3.
 
-Starts its own endpoint from $LAMBDA_CD, or uses an already running S3 endpoint given as
-$LCD_S3_ENDPOINT (the local_s3 unit tests host the S3 service alone that way).
+Starts its own endpoint from $LAMBDA_CD.
 """
 import base64
 import hashlib
@@ -21,9 +20,6 @@ import lcd_harness  # noqa: E402
 from lcd_harness import AWS_CLI, TestRun  # noqa: E402
 
 import botocore.exceptions  # noqa: E402
-
-
-External = lcd_harness.ExternalEndpoint
 
 
 def client_error_code(fn):
@@ -218,8 +214,7 @@ def cli(ep, *args):
 
 def main():
     run = TestRun()
-    external = os.environ.get("LCD_S3_ENDPOINT")
-    ep = External(external) if external else lcd_harness.Endpoint()
+    ep = lcd_harness.Endpoint()
     tmp = tempfile.mkdtemp(prefix="lcd-s3-")
     try:
         with ep:

@@ -118,22 +118,6 @@ class Endpoint:
                               check=check)
 
 
-class ExternalEndpoint(Endpoint):
-    """An endpoint somebody else started (e.g. a test server in a unit-test binary): same clients, no lifecycle."""
-
-    def __init__(self, url):
-        self.url = url
-        self.proc = None
-        self._owned_state = False
-        self.state_dir = None
-
-    def start(self):
-        return self
-
-    def stop(self, sig=None):
-        return None
-
-
 def zip_bytes(files):
     """A zip of {name: text}; node handlers are plain text."""
     buf = io.BytesIO()

@@ -5,8 +5,10 @@
 #include <algorithm>
 #include <regex>
 
-#include "local/cloudformation/query_xml.hpp"
 #include "local/cloudformation/stack_state.hpp"
+#include "local/protocol/error_response.hpp"
+#include "local/protocol/query_request.hpp"
+#include "local/protocol/xml_writer.hpp"
 #include "local/cloudformation/template_analysis.hpp"
 #include "local/cloudformation/template_parser.hpp"
 #include "local/state_layout.hpp"
@@ -24,6 +26,7 @@ CREATE TABLE IF NOT EXISTS stacks (stack_id TEXT PRIMARY KEY, seq INTEGER NOT NU
 )sql";
 
 constexpr size_t k_max_template_bytes = 51200;
+constexpr const char* k_cfn_xmlns = "http://cloudformation.amazonaws.com/doc/2010-05-15/";
 
 Error error_with(std::string code, std::string message) {
   Error e{ErrorKind::invalid, std::move(message)};
@@ -31,47 +34,6 @@ Error error_with(std::string code, std::string message) {
   e.http_status = 400;
   return e;
 }
-
-// Form parameters of a query-protocol request.
-class Form {
- public:
-  explicit Form(const HttpRequest& request) {
-    m_pairs = parse_query_string(request.body);
-    for (const auto& p : request.query) m_pairs.push_back(p);
-  }
-  std::string get(const std::string& name) const {
-    for (const auto& [k, v] : m_pairs) {
-      if (k == name) return v;
-    }
-    return {};
-  }
-  bool has(const std::string& name) const {
-    return std::any_of(m_pairs.begin(), m_pairs.end(), [&](const auto& p) { return p.first == name; });
-  }
-  // Name.member.1, Name.member.2, ...
-  std::vector<std::string> list(const std::string& name) const {
-    std::vector<std::string> out;
-    for (int i = 1; has(name + ".member." + std::to_string(i)); ++i) out.push_back(get(name + ".member." + std::to_string(i)));
-    return out;
-  }
-  // Name.member.N.<field> structures.
-  std::vector<std::map<std::string, std::string>> structs(const std::string& name) const {
-    std::vector<std::map<std::string, std::string>> out;
-    for (int i = 1;; ++i) {
-      std::string prefix = name + ".member." + std::to_string(i) + ".";
-      std::map<std::string, std::string> fields;
-      for (const auto& [k, v] : m_pairs) {
-        if (starts_with(k, prefix)) fields[k.substr(prefix.size())] = v;
-      }
-      if (fields.empty()) break;
-      out.push_back(std::move(fields));
-    }
-    return out;
-  }
-
- private:
-  QueryList m_pairs;
-};
 
 void write_stack(XmlWriter& x, const Stack& s) {
   x.open("member");
@@ -328,26 +290,22 @@ std::vector<std::pair<std::string, std::string>> display_parameters(const std::m
 
 }  // namespace
 
-HttpResponse StackService::Impl::handle(const HttpRequest& request) {
-  std::string request_id = random_uuid();
-  Form form(request);
-  std::string action = form.get("Action");
+HttpResponse StackService::Impl::handle(const HttpRequest& request, const RequestContext& context) {
+  const std::string& request_id = context.request_id;
+  QueryRequest form(request);
+  const std::string& action = form.action();
   auto respond = [&](const std::string& inner, bool empty = false) {
     HttpResponse r;
     r.status = 200;
     r.content_type = "text/xml";
-    r.body = query_response(action, inner, request_id, empty);
+    r.body = query_response_xml(action, inner, request_id, k_cfn_xmlns, empty);
     r.set_header("x-amzn-RequestId", request_id);
     return r;
   };
   auto error = [&](const Error& e) {
-    HttpResponse r;
-    r.status = e.http_status ? e.http_status : 500;
-    r.content_type = "text/xml";
-    r.body = query_error(r.status < 500 ? "Sender" : "Receiver", e.code.empty() ? "InternalFailure" : e.code,
-                         e.message, request_id);
-    r.set_header("x-amzn-RequestId", request_id);
-    return r;
+    ApiError api = from_error(e);
+    if (e.code.empty()) api = make_api_error(e.http_status ? e.http_status : 500, "InternalFailure", e.message);
+    return query_error(api, request_id, k_cfn_xmlns);
   };
   auto template_body = [&]() -> Result<std::string> {
     if (form.has("TemplateBody") && form.has("TemplateURL")) {
@@ -652,6 +610,8 @@ Result<std::unique_ptr<StackService>> StackService::open(StackServiceOptions opt
 StackService::StackService(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
 StackService::~StackService() = default;
 
-HttpResponse StackService::handle(const HttpRequest& request) { return m_impl->handle(request); }
+HttpResponse StackService::handle(const HttpRequest& request, const RequestContext& context) {
+  return m_impl->handle(request, context);
+}
 
 }  // namespace lcd::local::cloudformation

@@ -12,7 +12,8 @@
 #include <string>
 
 #include "local/cloudformation/provisioners.hpp"
-#include "local/http_types.hpp"
+#include "local/protocol/http_types.hpp"
+#include "local/protocol/request_context.hpp"
 #include "local/s3/s3_service.hpp"
 #include "util/result.hpp"
 
@@ -24,7 +25,7 @@ struct StackServiceOptions {
   std::string account_id = "000000000000";
 };
 
-class StackService : public HttpHandler {
+class StackService : public Service {
  public:
   // `lambda` and `s3` may be null; resources needing them then fail with a clear reason.
   static Result<std::unique_ptr<StackService>> open(StackServiceOptions options, LambdaProvisioner* lambda,
@@ -34,7 +35,7 @@ class StackService : public HttpHandler {
   StackService& operator=(const StackService&) = delete;
 
   // Form-encoded POST with Action=...; never throws.
-  HttpResponse handle(const HttpRequest& request) override;
+  HttpResponse handle(const HttpRequest& request, const RequestContext& context) override;
 
   class Impl;
 

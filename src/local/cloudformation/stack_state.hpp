@@ -75,7 +75,7 @@ class StackService::Impl {
   ~Impl();
 
   Result<void> load();
-  HttpResponse handle(const HttpRequest& request);
+  HttpResponse handle(const HttpRequest& request, const RequestContext& context);
 
   // Operations (stack_operations.cpp), run on a worker thread.
   void run_create(std::string stack_id);

@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include "local/protocol/error_response.hpp"
 #include "local/s3/checksums.hpp"
 #include "local/s3/request_body.hpp"
 #include "local/s3/s3_xml.hpp"
@@ -13,12 +14,6 @@
 
 namespace lcd::local::s3 {
 namespace {
-
-std::string new_request_id() {
-  std::string id = random_hex(8);
-  for (auto& c : id) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return id;
-}
 
 HttpResponse xml_response(int status, std::string body) {
   HttpResponse r;
@@ -77,8 +72,8 @@ Result<std::unique_ptr<S3Service>> S3Service::open(S3ServiceOptions options) {
   return service;
 }
 
-HttpResponse S3Service::handle(const HttpRequest& request) {
-  std::string request_id = new_request_id();
+HttpResponse S3Service::handle(const HttpRequest& request, const RequestContext& context) {
+  const std::string& request_id = context.request_id;
   std::string path = request.path;
   if (starts_with(path, "/")) path.erase(0, 1);
   auto slash = path.find('/');
@@ -94,20 +89,15 @@ HttpResponse S3Service::handle(const HttpRequest& request) {
   if (result) {
     response = std::move(*result);
   } else {
-    const Error& e = result.error();
-    int status = e.http_status ? e.http_status : 500;
-    std::string code = e.code.empty() ? "InternalError" : e.code;
-    std::vector<std::pair<std::string, std::string>> extra;
+    ApiError error = from_error(result.error());
+    if (result.error().code.empty()) error = make_api_error(500, "InternalError", result.error().message);
+    const std::string& code = error.code;
     if (code == "NoSuchBucket" || code == "BucketNotEmpty" || code == "BucketAlreadyOwnedByYou" ||
         code == "InvalidBucketName") {
-      extra.emplace_back("BucketName", bucket);
+      error.extra.emplace_back("BucketName", bucket);
     }
-    if (code == "NoSuchKey") extra.emplace_back("Key", key);
-    if (request.method == "HEAD") {
-      response = empty_response(status);
-    } else {
-      response = xml_response(status, error_xml(code, e.message, extra, request_id));
-    }
+    if (code == "NoSuchKey") error.extra.emplace_back("Key", key);
+    response = rest_xml_error(error, request_id, request.method == "HEAD");
   }
   response.set_header("x-amz-request-id", request_id);
   response.set_header("x-amz-id-2", base64_encode(request_id));

@@ -7,7 +7,8 @@
 #include <memory>
 #include <string>
 
-#include "local/http_types.hpp"
+#include "local/protocol/http_types.hpp"
+#include "local/protocol/request_context.hpp"
 #include "local/s3/s3_store.hpp"
 #include "util/result.hpp"
 
@@ -22,12 +23,12 @@ struct S3ServiceOptions {
   BlobStore* blobs = nullptr;
 };
 
-class S3Service : public HttpHandler {
+class S3Service : public Service {
  public:
   static Result<std::unique_ptr<S3Service>> open(S3ServiceOptions options);
 
   // Never throws; errors are S3 XML (HEAD: status only, empty body).
-  HttpResponse handle(const HttpRequest& request) override;
+  HttpResponse handle(const HttpRequest& request, const RequestContext& context) override;
 
   // In-process API (CloudFormation). Errors carry S3 codes.
   Result<void> create_bucket(const std::string& name);

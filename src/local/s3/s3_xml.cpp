@@ -83,19 +83,6 @@ std::string xml_unescape(std::string_view text) {
   return out;
 }
 
-std::string error_xml(std::string_view code, std::string_view message,
-                      const std::vector<std::pair<std::string, std::string>>& extra, std::string_view request_id) {
-  std::string out = k_xml_decl;
-  out += "<Error>";
-  element(out, "Code", code);
-  element(out, "Message", message);
-  for (const auto& [name, value] : extra) element(out, name, value);
-  element(out, "RequestId", request_id);
-  element(out, "HostId", base64_encode(std::string(request_id)));
-  out += "</Error>";
-  return out;
-}
-
 std::string list_buckets_xml(const std::vector<BucketSummary>& buckets, std::string_view owner_id) {
   std::string out = k_xml_decl;
   out += "<ListAllMyBucketsResult xmlns=\"";

@@ -19,10 +19,6 @@ inline constexpr const char* k_s3_xmlns = "http://s3.amazonaws.com/doc/2006-03-0
 using lcd::xml_escape;  // util/encoding.hpp
 std::string xml_unescape(std::string_view text);
 
-// <Error><Code/><Message/>{<Name>value</Name>...}<RequestId/><HostId/></Error>
-std::string error_xml(std::string_view code, std::string_view message,
-                      const std::vector<std::pair<std::string, std::string>>& extra, std::string_view request_id);
-
 struct BucketSummary {
   std::string name;
   std::string creation_date;  // ISO-8601 with milliseconds

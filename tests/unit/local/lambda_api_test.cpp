@@ -387,7 +387,8 @@ TEST(ServiceRouter, RegionFromCredentialScopeBuildsArns) {
   ASSERT_TRUE(store);
   BlobStore blobs(dir.path() / "blobs");
   LambdaApi api(LambdaApiOptions{"123456789012", 0, dir.path()}, **store, blobs, system_clock(), nullptr, nullptr);
-  ServiceRouter router(RouterOptions{}, api, nullptr, system_clock());
+  ServiceRouter router(RouterOptions{}, nullptr, system_clock());
+  router.add_service("lambda", api, ServiceInfo{});
   HttpRequest r;
   r.method = "POST";
   r.raw_path = "/2015-03-31/functions";

@@ -58,7 +58,7 @@ class Endpoint {
     r.raw_path = r.path = "/";
     r.headers = {{"Content-Type", "application/x-www-form-urlencoded"}};
     r.body = form + "&Version=2010-05-15";
-    return m_cfn->handle(r);
+    return m_cfn->handle(r, RequestContext{});
   }
   // Polls DescribeStacks until the stack leaves *_IN_PROGRESS; returns the last response body.
   std::string wait_for(const std::string& stack) {

@@ -5,13 +5,6 @@
 namespace lcd::local::s3 {
 namespace {
 
-TEST(S3Xml, ErrorBodyHasCodeMessageAndExtras) {
-  auto xml = error_xml("NoSuchKey", "The specified key does not exist.", {{"Key", "a&b"}}, "REQ1");
-  EXPECT_EQ(xml.rfind("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>NoSuchKey</Code>", 0), 0u);
-  EXPECT_NE(xml.find("<Key>a&amp;b</Key>"), std::string::npos);
-  EXPECT_NE(xml.find("<RequestId>REQ1</RequestId>"), std::string::npos);
-}
-
 TEST(S3Xml, ListResultMatchesTheWireShape) {
   ListRequestEcho echo;
   echo.bucket = "bkt";

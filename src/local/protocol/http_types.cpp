@@ -1,4 +1,4 @@
-#include "local/http_types.hpp"
+#include "local/protocol/http_types.hpp"
 
 #include "util/encoding.hpp"
 #include "util/strings.hpp"
