@@ -23,6 +23,9 @@
 #ifdef LCD_HAVE_S3
 #include "local/s3/s3_service.hpp"
 #endif
+#ifdef LCD_HAVE_STS
+#include "local/sts/sts_service.hpp"
+#endif
 #ifdef LCD_HAVE_CLOUDFORMATION
 #include "local/cloudformation/provisioners.hpp"
 #include "local/cloudformation/stack_service.hpp"
@@ -119,6 +122,14 @@ int run_endpoint(const EndpointOptions& options) {
   invoker = engine.get();
 #endif
 
+#ifdef LCD_HAVE_STS
+  auto sts = sts::StsService::open(sts::StsServiceOptions{state_dir, options.account_id}, system_clock());
+  if (!sts) return startup_error("sts: " + sts.error().describe());
+  router_options.account_for_access_key = [s = sts->get()](const std::string& key) {
+    return s->account_for_access_key(key);
+  };
+#endif
+
   LambdaApiOptions api_options;
   api_options.account_id = options.account_id;
   api_options.update_delay_ms = options.update_delay_ms;
@@ -132,6 +143,9 @@ int run_endpoint(const EndpointOptions& options) {
   router.add_service("s3", **s3, ServiceInfo{WireProtocol::rest_xml, {}, {}, {}});
   S3CodeObjects code_objects(**s3);
   lambda.set_code_objects(&code_objects);
+#endif
+#ifdef LCD_HAVE_STS
+  router.add_service("sts", **sts, ServiceInfo{WireProtocol::query, sts::StsService::k_xmlns, sts::StsService::actions(), {}});
 #endif
 #ifdef LCD_HAVE_CLOUDFORMATION
   cloudformation::LambdaApiProvisioner provisioner(lambda, options.region);
