@@ -7,30 +7,12 @@
 #include <system_error>
 #include <filesystem>
 
-#include "aws/ini_file.hpp"
+#include "aws/credential_cache.hpp"
+#include "aws/credential_chain.hpp"
+#include "aws/shared_config.hpp"
 #include "util/strings.hpp"
 
 namespace lcd::aws {
-
-EnvLookup process_environment() {
-  return [](const std::string& name) -> std::optional<std::string> {
-    const char* value = std::getenv(name.c_str());
-    if (!value) return std::nullopt;
-    return std::string(value);
-  };
-}
-
-FileLookup real_files() {
-  return [](const std::string& path) -> Result<std::optional<std::string>> {
-    std::error_code ec;
-    if (!std::filesystem::exists(path, ec)) return std::optional<std::string>();
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return fail(ErrorKind::io, "cannot read " + path);
-    std::ostringstream out;
-    out << in.rdbuf();
-    return std::optional<std::string>(out.str());
-  };
-}
 
 std::string Endpoint::host_header() const {
   std::string h = host.find(':') != std::string::npos ? "[" + host + "]" : host;
@@ -97,119 +79,104 @@ std::string endpoint_env_var(const std::string& service) {
 
 namespace {
 
-std::string env_or_empty(const EnvLookup& env, const std::string& name) {
-  if (!env) return "";
-  auto value = env(name);
-  return value ? std::string(trim(*value)) : "";
-}
-
-struct LoadedFile {
-  std::string path;
-  bool exists = false;
-  IniFile ini;
-};
-
-Result<LoadedFile> load_ini(const FileLookup& files, const std::string& path) {
-  LoadedFile out;
-  out.path = path;
-  auto text = files(path);
-  if (!text) return fail(text.error());
-  if (!*text) return out;
-  auto ini = parse_ini(**text, path);
-  if (!ini) return fail(ini.error());
-  out.exists = true;
-  out.ini = std::move(*ini);
-  return out;
-}
-
-std::string value_of(const IniSection* section, const std::string& key) {
-  if (!section) return "";
-  auto it = section->find(key);
-  return it == section->end() ? "" : it->second;
-}
-
-std::string describe_file(const LoadedFile& file) { return file.path + (file.exists ? "" : " (missing)"); }
+std::string env_or_empty(const EnvLookup& env, const std::string& name) { return env_value(env, name); }
 
 }  // namespace
 
 Result<AwsConfig> resolve_aws_config(const AwsConfigOptions& options, const EnvLookup& env, const FileLookup& files) {
+  CredentialIo io;
+  io.env = env;
+  io.files = files;
+  return resolve_aws_config(options, io);
+}
+
+Result<AwsConfig> resolve_aws_config(const AwsConfigOptions& options, const CredentialIo& io) {
+  const EnvLookup& env = io.env;
   AwsConfig config;
   config.env = env;
   config.endpoint_url = options.endpoint_url;
   for (const auto& [service, url] : options.service_endpoints) config.service_endpoints[to_lower(service)] = url;
 
-  std::string home = env_or_empty(env, "HOME");
-  std::string credentials_path = env_or_empty(env, "AWS_SHARED_CREDENTIALS_FILE");
-  if (credentials_path.empty()) credentials_path = home + "/.aws/credentials";
-  std::string config_path = env_or_empty(env, "AWS_CONFIG_FILE");
-  if (config_path.empty()) config_path = home + "/.aws/config";
+  auto loaded = load_shared_config(env, io.files);
+  if (!loaded) return fail(loaded.error());
+  auto files = std::make_shared<const SharedConfig>(std::move(*loaded));
 
   const bool profile_explicit = !options.profile.empty();
   const std::string env_profile = env_or_empty(env, "AWS_PROFILE");
   config.profile = profile_explicit ? options.profile : (!env_profile.empty() ? env_profile : "default");
   const bool profile_named = profile_explicit || !env_profile.empty();
-
-  auto credentials_file = load_ini(files, credentials_path);
-  if (!credentials_file) return fail(credentials_file.error());
-  auto config_file = load_ini(files, config_path);
-  if (!config_file) return fail(config_file.error());
-  const IniSection* cred_section = find_profile(credentials_file->ini, config.profile, IniKind::credentials);
-  const IniSection* conf_section = find_profile(config_file->ini, config.profile, IniKind::config);
-  const std::string files_looked_at = describe_file(*credentials_file) + " and " + describe_file(*config_file);
-
-  if (profile_named && !cred_section && !conf_section) {
+  const auto profile = files->profile(config.profile);
+  if (profile_named && !profile) {
     return fail(ErrorKind::invalid, "AWS profile '" + config.profile + "' (from " +
                                         (profile_explicit ? "--profile" : "AWS_PROFILE") + ") not found in " +
-                                        files_looked_at);
+                                        files->describe_files());
   }
+  const IniSection* conf_section = files->config_section(config.profile);
+
+  // Region before credentials (STS calls need it); a missing region is reported after them.
+  config.region = options.region;
+  if (config.region.empty()) config.region = env_or_empty(env, "AWS_REGION");
+  if (config.region.empty()) config.region = env_or_empty(env, "AWS_DEFAULT_REGION");
+  if (config.region.empty()) config.region = setting(conf_section, "region");
+  config.profile_endpoint_url = setting(conf_section, "endpoint_url");
 
   // Credentials.
-  auto from_profile = [&]() -> bool {
-    for (const IniSection* section : {cred_section, conf_section}) {
-      std::string key = value_of(section, "aws_access_key_id");
-      std::string secret = value_of(section, "aws_secret_access_key");
-      if (key.empty() || secret.empty()) continue;
-      config.credentials = {key, secret, value_of(section, "aws_session_token")};
-      config.credentials_source = "profile " + config.profile + " in " +
-                                  (section == cred_section ? credentials_file->path : config_file->path);
-      return true;
-    }
-    return false;
-  };
-  const std::string env_key = env_or_empty(env, "AWS_ACCESS_KEY_ID");
-  const std::string env_secret = env_or_empty(env, "AWS_SECRET_ACCESS_KEY");
   if (!options.access_key_id.empty() || !options.secret_access_key.empty()) {
     if (options.access_key_id.empty() || options.secret_access_key.empty())
       return fail(ErrorKind::auth, "explicit AWS credentials need both an access key id and a secret access key");
     config.credentials = {options.access_key_id, options.secret_access_key, options.session_token};
     config.credentials_source = "explicit options";
-  } else if (profile_explicit) {
-    if (!from_profile())
-      return fail(ErrorKind::auth, "AWS profile '" + config.profile +
-                                       "' has no aws_access_key_id/aws_secret_access_key in " + files_looked_at);
-  } else if (!env_key.empty() || !env_secret.empty()) {
-    if (env_key.empty() || env_secret.empty())
-      return fail(ErrorKind::auth, std::string(env_key.empty() ? "AWS_SECRET_ACCESS_KEY" : "AWS_ACCESS_KEY_ID") +
-                                       " is set but " + (env_key.empty() ? "AWS_ACCESS_KEY_ID" : "AWS_SECRET_ACCESS_KEY") +
-                                       " is not");
-    config.credentials = {env_key, env_secret, env_or_empty(env, "AWS_SESSION_TOKEN")};
-    config.credentials_source = "environment";
-  } else if (!from_profile()) {
-    return fail(ErrorKind::auth, "no AWS credentials found: looked at explicit options, AWS_ACCESS_KEY_ID/"
-                                 "AWS_SECRET_ACCESS_KEY, and profile '" + config.profile + "' in " + files_looked_at);
+  } else {
+    ChainInputs inputs;
+    inputs.files = files;
+    inputs.profile = config.profile;
+    inputs.profile_explicit = profile_explicit;
+    inputs.io = io;
+    inputs.sts.config = config;
+    inputs.sts.transport = io.transport;
+    inputs.sts.clock = io.clock;
+    if (auto it = config.service_endpoints.find("sso"); it != config.service_endpoints.end())
+      inputs.sso_endpoint_url = it->second;
+    CredentialChain chain(default_credential_providers(inputs));
+    auto found = chain.load();
+    if (!found) {
+      Error error = found.error();
+      error.message = "AWS credentials (profile '" + config.profile + "'): " + error.message;
+      return fail(std::move(error));
+    }
+    if (!found->credentials) {
+      return fail(ErrorKind::auth, "no AWS credentials found for profile '" + config.profile + "' in " +
+                                       files->describe_files() + " or elsewhere; tried, in order:\n" + found->skipped);
+    }
+    config.credentials = found->credentials->keys;
+    config.credentials_source = found->credentials->source;
+    if (found->credentials->expiration) {
+      config.credential_cache = std::make_shared<CredentialCache>(chain.winner(), std::move(*found->credentials),
+                                                                  io.clock_or_system());
+    }
   }
 
-  // Region.
-  config.region = options.region;
-  if (config.region.empty()) config.region = env_or_empty(env, "AWS_REGION");
-  if (config.region.empty()) config.region = env_or_empty(env, "AWS_DEFAULT_REGION");
-  if (config.region.empty()) config.region = value_of(conf_section, "region");
   if (config.region.empty()) {
     return fail(ErrorKind::invalid, "no AWS region: set --region, AWS_REGION or AWS_DEFAULT_REGION, or `region` in "
-                                    "profile '" + config.profile + "' of " + describe_file(*config_file));
+                                    "profile '" + config.profile + "' of " + files->config_path +
+                                    (files->config_exists ? "" : " (missing)"));
   }
-  config.profile_endpoint_url = value_of(conf_section, "endpoint_url");
   return config;
+}
+
+Result<sigv4::Credentials> AwsConfig::current_credentials() const {
+  if (credential_cache) return credential_cache->get();
+  return credentials;
+}
+
+std::vector<std::string> AwsConfig::secrets() const {
+  sigv4::Credentials keys = credential_cache ? credential_cache->peek() : credentials;
+  std::vector<std::string> out{keys.secret_access_key, keys.session_token};
+  if (credential_cache && credentials.secret_access_key != keys.secret_access_key) {
+    out.push_back(credentials.secret_access_key);
+    out.push_back(credentials.session_token);
+  }
+  return out;
 }
 
 Result<Endpoint> AwsConfig::endpoint_for(const std::string& service) const {

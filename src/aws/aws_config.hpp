@@ -1,7 +1,8 @@
 #pragma once
 // Credentials, region and endpoint resolved the way the AWS SDKs and CLI do (highest first):
-//   credentials: explicit keys > explicit profile > AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY[/AWS_SESSION_TOKEN]
-//                > AWS_PROFILE (or "default") in the credentials file, then the config file
+//   credentials: explicit keys > the default credential chain (aws/credential_chain.hpp: environment,
+//                assume role, web identity, SSO, credentials file, credential_process, config file,
+//                container, EC2 instance metadata) for the profile: explicit > AWS_PROFILE > "default"
 //   region:      explicit > AWS_REGION > AWS_DEFAULT_REGION > profile `region` in the config file
 //   endpoint:    explicit per service > explicit for all > AWS_ENDPOINT_URL_<SERVICE> > AWS_ENDPOINT_URL
 //                > profile `endpoint_url` > https://<service>.<region>.amazonaws.com
@@ -9,21 +10,17 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 
+#include "aws/credential_provider.hpp"
 #include "sigv4/signing_request.hpp"
 #include "util/result.hpp"
 
 namespace lcd::aws {
 
-using EnvLookup = std::function<std::optional<std::string>(const std::string&)>;
-// The real process environment (getenv).
-EnvLookup process_environment();
-
-// File access as a seam: nullopt when the file does not exist, an Error when it cannot be read.
-using FileLookup = std::function<Result<std::optional<std::string>>(const std::string& path)>;
-FileLookup real_files();
+class CredentialCache;  // aws/credential_cache.hpp
 
 struct AwsConfigOptions {
   std::string profile;            // --profile; empty: AWS_PROFILE, then "default"
@@ -53,8 +50,11 @@ Result<Endpoint> parse_endpoint_url(const std::string& url);
 std::string endpoint_env_var(const std::string& service);
 
 struct AwsConfig {
-  sigv4::Credentials credentials;
-  std::string credentials_source;  // "explicit options", "environment", "profile dev in ~/.aws/credentials"
+  sigv4::Credentials credentials;  // long-term keys, or the first temporary set
+  std::string credentials_source;  // "explicit options", "environment", "profile dev in ~/.aws/credentials", ...
+  // Temporary credentials (STS, SSO, container, instance metadata, a process): refreshed from their
+  // source before they expire. Null for long-term keys.
+  std::shared_ptr<CredentialCache> credential_cache;
   std::string region;
   std::string profile;             // the profile consulted
   std::string endpoint_url;        // explicit for all services
@@ -64,11 +64,19 @@ struct AwsConfig {
 
   // The endpoint for a signing name, by the precedence above.
   Result<Endpoint> endpoint_for(const std::string& service) const;
+  // The credentials to sign with now (temporary ones refreshed first when about to expire).
+  Result<sigv4::Credentials> current_credentials() const;
+  // The secrets in use, for redaction (never refreshes).
+  std::vector<std::string> secrets() const;
 };
 
-// Resolves everything at once. Missing credentials -> one ErrorKind::auth error naming every place
-// looked at; an explicitly named profile that exists in neither file -> ErrorKind::invalid; no region ->
+// Resolves everything at once. Missing credentials -> one ErrorKind::auth error naming every source
+// tried and why it did not apply; a configured source that fails -> its error, prefixed with its name;
+// an explicitly named profile that exists in neither file -> ErrorKind::invalid; no region ->
 // ErrorKind::invalid naming --region, AWS_REGION, AWS_DEFAULT_REGION and the profile.
+Result<AwsConfig> resolve_aws_config(const AwsConfigOptions& options, const CredentialIo& io);
+// Environment and files only: the sources that need HTTP (STS, SSO, container, instance metadata)
+// report that they have no transport.
 Result<AwsConfig> resolve_aws_config(const AwsConfigOptions& options, const EnvLookup& env, const FileLookup& files);
 
 }  // namespace lcd::aws

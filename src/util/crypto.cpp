@@ -24,6 +24,13 @@ std::string md5(std::string_view data) {
   return std::string(reinterpret_cast<char*>(out), len);
 }
 
+std::string sha1(std::string_view data) {
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(data.data(), data.size(), out, &len, EVP_sha1(), nullptr);
+  return std::string(reinterpret_cast<char*>(out), len);
+}
+
 std::string hmac_sha256(std::string_view key, std::string_view data) {
   unsigned char out[EVP_MAX_MD_SIZE];
   unsigned int len = 0;

@@ -9,6 +9,8 @@ namespace lcd {
 std::string sha256(std::string_view data);
 std::string hmac_sha256(std::string_view key, std::string_view data);
 std::string md5(std::string_view data);
+// Only where a format demands it (the AWS SSO token cache names files by SHA-1); never for security.
+std::string sha1(std::string_view data);
 
 // Incremental SHA-256 for files and streams too large to hold twice.
 class Sha256 {

@@ -90,7 +90,7 @@ Result<ProcessResult> run_process(const ProcessSpec& spec) {
   }
   if (spec.capture_output) {
     posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
-    posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 2);
+    if (spec.capture_stderr) posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 2);
   }
   if (!spec.cwd.empty()) posix_spawn_file_actions_addchdir_np(&actions, spec.cwd.c_str());
 

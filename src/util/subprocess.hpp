@@ -22,6 +22,7 @@ struct ProcessSpec {
   std::vector<std::string> env_unset;
   bool inherit_env = true;
   bool capture_output = true;  // false: child writes to our stdout/stderr
+  bool capture_stderr = true;  // with capture_output: false leaves stderr on ours (prompts stay visible)
   std::optional<std::string> stdin_data;  // nullopt: /dev/null
   std::optional<std::chrono::milliseconds> timeout;
   // Called with each chunk of captured output as it arrives (stdout and stderr interleaved).
