@@ -362,6 +362,7 @@ Result<CliConfig> load_cli_config(const GlobalOptions& globals, const EnvLookup&
   for (const char* name : {"LAMBDA_CD_PROFILE", "AWS_PROFILE"}) {
     if (auto v = env(name)) {
       config.profile = *v;
+      config.profile_from_aws_env = std::string(name) == "AWS_PROFILE";
       break;
     }
   }
@@ -373,7 +374,10 @@ Result<CliConfig> load_cli_config(const GlobalOptions& globals, const EnvLookup&
     config.endpoint_from_user = true;
   }
   if (!globals.region.empty()) config.region = globals.region;
-  if (!globals.profile.empty()) config.profile = globals.profile;
+  if (!globals.profile.empty()) {
+    config.profile = globals.profile;
+    config.profile_from_aws_env = false;
+  }
 
   // Then the AWS shared config file, then defaults.
   if (config.region.empty() && !config.local) config.region = region_from_aws_config(config.profile, env);

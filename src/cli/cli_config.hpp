@@ -28,6 +28,9 @@ struct CliConfig {
   bool endpoint_from_user = false;    // flag, env or toml named it (never start an embedded endpoint then)
   std::string region;
   std::string profile;
+  // The profile came from AWS_PROFILE alone: src/aws reads it as the SDKs do (environment keys still
+  // win over it), rather than as an explicitly named profile (--profile, [target] profile).
+  bool profile_from_aws_env = false;
   std::filesystem::path local_state_dir;  // [local] state, default <project>/.lambda-cd/local
   // [backup] bucket (or LAMBDA_CD_BACKUP_BUCKET): published builds are backed up there and packages
   // over the 50 MB direct-upload limit are staged there. Empty when not configured.

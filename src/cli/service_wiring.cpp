@@ -13,7 +13,7 @@ Result<std::unique_ptr<aws::ServiceCaller>> make_service_caller(const CliConfig&
     options.secret_access_key = "test";
     options.endpoint_url = config.endpoint_url;
   } else {
-    options.profile = config.profile;
+    if (!config.profile_from_aws_env) options.profile = config.profile;
     options.endpoint_url = config.endpoint_url;
   }
   aws::AwsClientOptions client_options;

@@ -117,6 +117,13 @@ TEST(CliConfig, AwsConfigFileGivesRegionBelowEverythingElse) {
   ASSERT_TRUE(ci);
   EXPECT_EQ(ci->region, "sa-east-1");
   EXPECT_EQ(ci->profile, "ci");
+  EXPECT_TRUE(ci->profile_from_aws_env);  // src/aws reads AWS_PROFILE as the SDKs do
+  GlobalOptions named;
+  named.profile = "ci";
+  auto flagged = load_cli_config(named, env_of({{"AWS_CONFIG_FILE", cfg}, {"AWS_PROFILE", "other"}}), dir.path(), true);
+  ASSERT_TRUE(flagged);
+  EXPECT_EQ(flagged->profile, "ci");
+  EXPECT_FALSE(flagged->profile_from_aws_env);
   auto none = load_cli_config(GlobalOptions{}, env_of({}), dir.path(), true);
   ASSERT_TRUE(none);
   EXPECT_EQ(none->region, "us-east-1");

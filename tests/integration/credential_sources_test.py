@@ -1,0 +1,192 @@
+"""Every credential source lambda-cd reads, end to end: the real binary with `--target aws` against a
+`lambda-cd local --verify-signatures` that accepts only the temporary keys the source hands out, so a
+deploy succeeds only when the source was used and its keys signed the requests. Container
+credentials, EC2 instance metadata (IMDSv2) and the SSO portal are served on loopback by a small
+http.server here; credential_process is a real script. Secrets never show up in output, even at -vv."""
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import boto3
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "support"))
+from lcd_harness import LAMBDA_CD, Endpoint, TestRun, project_copy  # noqa: E402
+
+FIXTURE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures", "hello")
+KEY, SECRET, TOKEN = "ASIATEMPORARYKEY", "temporary-secret-value-0123456789", "temporary-session-token-abcdef"
+EXPIRES = "2099-01-01T00:00:00Z"
+KEYS = {"AccessKeyId": KEY, "SecretAccessKey": SECRET, "Token": TOKEN, "Expiration": EXPIRES}
+
+
+class MetadataHandler(BaseHTTPRequestHandler):
+    """Container credentials (/container), IMDSv2 (/latest/...) and the SSO portal (/federation/...)."""
+    seen = []
+
+    def log_message(self, *args):
+        pass
+
+    def reply(self, status, body=b"", content_type="application/json"):
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_PUT(self):
+        MetadataHandler.seen.append(("PUT", self.path))
+        if self.path == "/latest/api/token" and self.headers.get("X-aws-ec2-metadata-token-ttl-seconds"):
+            return self.reply(200, b"imds-token", "text/plain")
+        self.reply(400)
+
+    def do_GET(self):
+        MetadataHandler.seen.append(("GET", self.path))
+        if self.path == "/container/creds":
+            if self.headers.get("Authorization") != "container-auth-token":
+                return self.reply(401, b'{"message":"bad token"}')
+            return self.reply(200, json.dumps(KEYS).encode())
+        if self.path.startswith("/latest/"):
+            if self.headers.get("X-aws-ec2-metadata-token") != "imds-token":
+                return self.reply(401)
+            if self.path == "/latest/meta-data/iam/security-credentials/":
+                return self.reply(200, b"ci-instance-role", "text/plain")
+            if self.path == "/latest/meta-data/iam/security-credentials/ci-instance-role":
+                return self.reply(200, json.dumps(dict(KEYS, Code="Success")).encode())
+            return self.reply(404)
+        if self.path == "/federation/credentials?account_id=111122223333&role_name=Deployer":
+            if self.headers.get("x-amz-sso_bearer_token") != "sso-access-token":
+                return self.reply(401, b'{"message":"Session token not found or invalid"}')
+            body = {"roleCredentials": {"accessKeyId": KEY, "secretAccessKey": SECRET, "sessionToken": TOKEN,
+                                        "expiration": 4070908800000}}
+            return self.reply(200, json.dumps(body).encode())
+        self.reply(404)
+
+
+class Servers:
+    def __enter__(self):
+        self.http = ThreadingHTTPServer(("127.0.0.1", 0), MetadataHandler)
+        threading.Thread(target=self.http.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.http.server_address[1]}"
+        local_credentials = f"{KEY}:{SECRET},test:test"
+        self.ep = Endpoint("--verify-signatures", env={"LAMBDA_CD_LOCAL_CREDENTIALS": local_credentials}).start()
+        self.home = tempfile.mkdtemp(prefix="lcd-home-")
+        return self
+
+    def __exit__(self, *exc):
+        self.ep.close()
+        self.http.shutdown()
+        self.http.server_close()
+        shutil.rmtree(self.home, ignore_errors=True)
+
+    def run(self, project, env_extra, *args):
+        """lambda-cd against AWS-at-the-local-endpoint with only the given environment (no caller AWS_*)."""
+        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": self.home,
+               "AWS_EC2_METADATA_DISABLED": "true", "AWS_MAX_ATTEMPTS": "1"}
+        env.update(env_extra)
+        cmd = [LAMBDA_CD, "--target", "aws", "--endpoint-url", self.ep.url, "--region", "eu-west-1", *args]
+        return subprocess.run(cmd, cwd=project, env=env, capture_output=True, text=True, timeout=120)
+
+
+def deploy_succeeds(s, project, env):
+    """Deploys at -vv with `env`; the function exists afterwards and no secret was printed."""
+    r = s.run(project, env, "-vv", "deploy")
+    out = r.stdout + r.stderr
+    assert r.returncode == 0, out
+    assert SECRET not in out and TOKEN not in out, "a secret reached the output"
+    lam = boto3.client("lambda", endpoint_url=s.ep.url, region_name="eu-west-1", aws_access_key_id="test",
+                       aws_secret_access_key="test")
+    assert lam.get_function(FunctionName="hello")["Configuration"]["FunctionArn"].startswith(
+        "arn:aws:lambda:eu-west-1:")
+    return out
+
+
+def container_credentials():
+    with Servers() as s, project_copy(FIXTURE) as project:
+        token_file = os.path.join(s.home, "auth-token")
+        with open(token_file, "w") as f:
+            f.write("container-auth-token\n")
+        env = {"AWS_CONTAINER_CREDENTIALS_FULL_URI": s.url + "/container/creds",
+               "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE": token_file}
+        deploy_succeeds(s, project, env)
+        assert ("GET", "/container/creds") in MetadataHandler.seen
+        # A wrong token is refused by the container endpoint, and the error says which source failed.
+        with open(token_file, "w") as f:
+            f.write("stale\n")
+        r = s.run(project, env, "deploy")
+        assert r.returncode == 1, r.stderr
+        assert "container credentials" in r.stderr and "HTTP 401" in r.stderr, r.stderr
+
+
+def instance_metadata_v2():
+    with Servers() as s, project_copy(FIXTURE) as project:
+        env = {"AWS_EC2_METADATA_DISABLED": "false", "AWS_EC2_METADATA_SERVICE_ENDPOINT": s.url}
+        MetadataHandler.seen.clear()
+        deploy_succeeds(s, project, env)
+        assert MetadataHandler.seen[:3] == [("PUT", "/latest/api/token"),
+                                            ("GET", "/latest/meta-data/iam/security-credentials/"),
+                                            ("GET", "/latest/meta-data/iam/security-credentials/ci-instance-role")]
+
+
+def credential_process():
+    with Servers() as s, project_copy(FIXTURE) as project:
+        script = os.path.join(s.home, "creds helper.sh")
+        with open(script, "w") as f:
+            f.write("#!/bin/sh\necho 'helper ran' >&2\n")
+            f.write("echo '%s'\n" % json.dumps(dict(Version=1, AccessKeyId=KEY, SecretAccessKey=SECRET,
+                                                      SessionToken=TOKEN, Expiration=EXPIRES)))
+        os.chmod(script, 0o700)
+        os.makedirs(os.path.join(s.home, ".aws"))
+        with open(os.path.join(s.home, ".aws", "config"), "w") as f:
+            f.write('[profile tool]\ncredential_process = "%s" --for lambda-cd\n' % script)
+        out = deploy_succeeds(s, project, {"AWS_PROFILE": "tool"})
+        assert "helper ran" in out  # the helper's stderr reaches the terminal
+
+
+def sso_profile():
+    with Servers() as s, project_copy(FIXTURE) as project:
+        os.makedirs(os.path.join(s.home, ".aws", "sso", "cache"))
+        with open(os.path.join(s.home, ".aws", "config"), "w") as f:
+            f.write("[profile dev]\nsso_session = corp\nsso_account_id = 111122223333\nsso_role_name = Deployer\n"
+                    "[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = eu-central-1\n")
+        cache = os.path.join(s.home, ".aws", "sso", "cache", hashlib.sha1(b"corp").hexdigest() + ".json")
+        env = {"AWS_ENDPOINT_URL_SSO": s.url}
+        r = s.run(project, env, "--profile", "dev", "deploy")
+        assert r.returncode == 1 and "run `aws sso login --profile dev`" in r.stderr, r.stderr
+        with open(cache, "w") as f:
+            json.dump({"accessToken": "sso-access-token", "expiresAt": "2099-01-01T00:00:00Z"}, f)
+        deploy_succeeds(s, project, dict(env, AWS_PROFILE="dev"))
+        with open(cache, "w") as f:
+            json.dump({"accessToken": "sso-access-token", "expiresAt": "2020-01-01T00:00:00Z"}, f)
+        r = s.run(project, env, "--profile", "dev", "deploy")
+        assert r.returncode == 1 and "expired at 2020-01-01T00:00:00Z" in r.stderr, r.stderr
+
+
+def nothing_configured_names_every_source():
+    with Servers() as s, project_copy(FIXTURE) as project:
+        r = s.run(project, {}, "deploy")
+        assert r.returncode == 1, r.stdout + r.stderr
+        for source in ("environment variables", "assume role", "web identity token", "IAM Identity Center (SSO)",
+                       "shared credentials file", "credential_process", "shared config file",
+                       "container credentials", "EC2 instance metadata (IMDSv2)"):
+            assert source + ":" in r.stderr, f"{source} not named:\n{r.stderr}"
+
+
+def wrong_keys_are_refused_by_the_endpoint():
+    """The check above is real: keys the endpoint does not know fail the deploy."""
+    with Servers() as s, project_copy(FIXTURE) as project:
+        r = s.run(project, {"AWS_ACCESS_KEY_ID": "AKIDUNKNOWN", "AWS_SECRET_ACCESS_KEY": "nope-nope"}, "deploy")
+        assert r.returncode == 1, r.stdout + r.stderr
+        assert "UnrecognizedClientException" in r.stderr, r.stderr
+
+
+if __name__ == "__main__":
+    t = TestRun()
+    for case in (container_credentials, instance_metadata_v2, credential_process, sso_profile,
+                 nothing_configured_names_every_source, wrong_keys_are_refused_by_the_endpoint):
+        t.case(case.__name__, case)
+    t.finish()
