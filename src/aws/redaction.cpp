@@ -46,10 +46,21 @@ std::string redact_secrets(std::string text, const std::vector<std::string>& sec
   return text;
 }
 
+std::string redact_header_value(std::string_view name, std::string_view value) {
+  if (!is_sensitive_header(name)) return std::string(value);
+  // A SigV4 Authorization keeps its algorithm, key id, scope and signed headers (which key and region
+  // signed is what one debugs); only the signature goes.
+  if (iequals(name, "authorization") && starts_with(value, "AWS4-HMAC-SHA256 ")) {
+    size_t signature = value.find("Signature=");
+    if (signature != std::string_view::npos) return std::string(value.substr(0, signature)) + "Signature=" + k_redacted;
+  }
+  return k_redacted;
+}
+
 std::string format_request_log(const HttpRequest& request) {
   std::string out = request.method + " " + redact_url(request.url);
   for (const auto& [name, value] : request.headers)
-    out.append("\n  ").append(name).append(": ").append(is_sensitive_header(name) ? k_redacted : value);
+    out.append("\n  ").append(name).append(": ").append(redact_header_value(name, value));
   uint64_t size = request.body_source ? request.body_source->size() : request.body.size();
   out.append("\n  (body: ").append(std::to_string(size)).append(" bytes)");
   return out;

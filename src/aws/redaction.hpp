@@ -1,5 +1,5 @@
 #pragma once
-// What --verbose may show of a request: never Authorization, X-Amz-Security-Token, signatures,
+// What --verbose may show of a request: never X-Amz-Security-Token, signatures,
 // credentials in presigned queries, or secret keys.
 
 #include <string>
@@ -16,6 +16,11 @@ inline constexpr const char* k_redacted = "<redacted>";
 bool is_sensitive_header(std::string_view name);
 // X-Amz-Signature, X-Amz-Credential, X-Amz-Security-Token (any case).
 bool is_sensitive_query_param(std::string_view name);
+
+// A header's value as logs may show it: sensitive ones <redacted>, except that a SigV4 Authorization
+// keeps "AWS4-HMAC-SHA256 Credential=AKID/date/region/service/aws4_request, SignedHeaders=..." and
+// loses only its signature (an access key id is an identifier, not a secret).
+std::string redact_header_value(std::string_view name, std::string_view value);
 
 // The URL with sensitive query values replaced by <redacted>.
 std::string redact_url(std::string_view url);

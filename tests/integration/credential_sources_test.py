@@ -3,9 +3,11 @@
 deploy succeeds only when the source was used and its keys signed the requests. Container
 credentials, EC2 instance metadata (IMDSv2) and the SSO portal are served on loopback by a small
 http.server here; credential_process is a real script. Secrets never show up in output, even at -vv."""
+import base64
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -68,12 +70,19 @@ class MetadataHandler(BaseHTTPRequestHandler):
 
 
 class Servers:
+    """Loopback metadata/SSO server + a lambda-cd local; `verify` makes the endpoint accept only KEY
+    (and test:test), otherwise it takes any signature and acts for the account of STS-issued keys."""
+
+    def __init__(self, verify=True):
+        self.verify = verify
+
     def __enter__(self):
         self.http = ThreadingHTTPServer(("127.0.0.1", 0), MetadataHandler)
         threading.Thread(target=self.http.serve_forever, daemon=True).start()
         self.url = f"http://127.0.0.1:{self.http.server_address[1]}"
         local_credentials = f"{KEY}:{SECRET},test:test"
-        self.ep = Endpoint("--verify-signatures", env={"LAMBDA_CD_LOCAL_CREDENTIALS": local_credentials}).start()
+        args = ["--verify-signatures"] if self.verify else []
+        self.ep = Endpoint(*args, env={"LAMBDA_CD_LOCAL_CREDENTIALS": local_credentials}).start()
         self.home = tempfile.mkdtemp(prefix="lcd-home-")
         return self
 
@@ -166,6 +175,99 @@ def sso_profile():
         assert r.returncode == 1 and "expired at 2020-01-01T00:00:00Z" in r.stderr, r.stderr
 
 
+ROLE_ACCOUNT = "444455556666"
+ROLE = f"arn:aws:iam::{ROLE_ACCOUNT}:role/deployers/ci-deployer"
+
+
+def jwt(claims):
+    def part(d):
+        return base64.urlsafe_b64encode(json.dumps(d).encode()).decode().rstrip("=")
+    return part({"alg": "RS256", "kid": "k"}) + "." + part(claims) + ".c2lnbmF0dXJl"
+
+
+def signed_for_role(s, output):
+    """The Lambda requests (shown at -vv with the key id, never the signature) were signed with keys the
+    local endpoint's STS issued for ROLE: GetAccessKeyInfo names the role's account for them."""
+    keys = set(re.findall(r"Credential=(\w+)/\d{8}/eu-west-1/lambda/aws4_request", output))
+    assert len(keys) == 1, f"expected one signing key, saw {keys}:\n{output}"
+    key = keys.pop()
+    assert key.startswith("ASIA"), key
+    sts = boto3.client("sts", endpoint_url=s.ep.url, region_name="eu-west-1", aws_access_key_id="test",
+                       aws_secret_access_key="test")
+    assert sts.get_access_key_info(AccessKeyId=key)["Account"] == ROLE_ACCOUNT
+    return key
+
+
+def web_identity_from_the_environment():
+    """GitHub Actions OIDC: a token file and a role, exchanged at the local endpoint's STS."""
+    with Servers(verify=False) as s, project_copy(FIXTURE) as project:
+        token_file = os.path.join(s.home, "oidc-token")
+        with open(token_file, "w") as f:
+            f.write(jwt({"iss": "https://token.actions.githubusercontent.com", "sub": "repo:acme/app:ref:refs/heads/main",
+                         "aud": "sts.amazonaws.com", "exp": 4070908800}))
+        env = {"AWS_WEB_IDENTITY_TOKEN_FILE": token_file, "AWS_ROLE_ARN": ROLE, "AWS_ROLE_SESSION_NAME": "gha-run-7"}
+        r = s.run(project, env, "-vv", "deploy")
+        out = r.stdout + r.stderr
+        assert r.returncode == 0, out
+        assert "X-Amz-Security-Token: <redacted>" in out and "Signature=<redacted>" in out, out
+        signed_for_role(s, out)
+        # A token that is not a JWT is refused by STS, and the error names the source and the role.
+        with open(token_file, "w") as f:
+            f.write("not-a-jwt")
+        r = s.run(project, env, "deploy")
+        assert r.returncode == 1 and "web identity token" in r.stderr and "InvalidIdentityToken" in r.stderr, r.stderr
+
+
+def web_identity_from_a_profile():
+    with Servers(verify=False) as s, project_copy(FIXTURE) as project:
+        os.makedirs(os.path.join(s.home, ".aws"))
+        token_file = os.path.join(s.home, "token")
+        with open(token_file, "w") as f:
+            f.write(jwt({"iss": "https://gitlab.example.com", "sub": "project_path:acme/app", "aud": "aws"}))
+        with open(os.path.join(s.home, ".aws", "config"), "w") as f:
+            f.write(f"[profile oidc]\nweb_identity_token_file = {token_file}\nrole_arn = {ROLE}\n")
+        r = s.run(project, {}, "--profile", "oidc", "-vv", "deploy")
+        assert r.returncode == 0, r.stdout + r.stderr
+        signed_for_role(s, r.stdout + r.stderr)
+
+
+def assume_role_chain_from_a_source_profile():
+    """base (long-term keys of account 111122223333) -> hop role -> deploy role, with external_id."""
+    with Servers(verify=False) as s, project_copy(FIXTURE) as project:
+        os.makedirs(os.path.join(s.home, ".aws"))
+        with open(os.path.join(s.home, ".aws", "credentials"), "w") as f:
+            f.write("[base]\naws_access_key_id = 111122223333\naws_secret_access_key = base-secret\n")
+        with open(os.path.join(s.home, ".aws", "config"), "w") as f:
+            f.write("[profile hop]\nrole_arn = arn:aws:iam::222233334444:role/hop\nsource_profile = base\n"
+                    f"[profile deploy]\nrole_arn = {ROLE}\nsource_profile = hop\nexternal_id = acme-ci\n"
+                    "role_session_name = release\nduration_seconds = 900\n")
+        r = s.run(project, {}, "--profile", "deploy", "-vv", "deploy")
+        assert r.returncode == 0, r.stdout + r.stderr
+        assert "base-secret" not in r.stdout + r.stderr
+        signed_for_role(s, r.stdout + r.stderr)
+        # AWS_PROFILE picks the same profile, but environment keys still win over it (as in the SDKs).
+        r = s.run(project, {"AWS_PROFILE": "deploy", "AWS_ACCESS_KEY_ID": "999988887777",
+                            "AWS_SECRET_ACCESS_KEY": "x"}, "-vv", "deploy")
+        assert r.returncode == 0, r.stdout + r.stderr
+        assert "Credential=999988887777/" in r.stdout + r.stderr
+
+
+def mfa_profile_without_a_terminal_is_a_clear_error():
+    with Servers(verify=False) as s, project_copy(FIXTURE) as project:
+        os.makedirs(os.path.join(s.home, ".aws"))
+        with open(os.path.join(s.home, ".aws", "config"), "w") as f:
+            f.write(f"[profile admin]\nrole_arn = {ROLE}\ncredential_source = Environment\n"
+                    "mfa_serial = arn:aws:iam::111122223333:mfa/ada\n")
+        r = subprocess.run([LAMBDA_CD, "--target", "aws", "--endpoint-url", s.ep.url, "--region", "eu-west-1",
+                            "--profile", "admin", "deploy"], cwd=project, capture_output=True, text=True, timeout=60,
+                           env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": s.home,
+                                "AWS_ACCESS_KEY_ID": "111122223333", "AWS_SECRET_ACCESS_KEY": "x",
+                                "AWS_EC2_METADATA_DISABLED": "true"},
+                           start_new_session=True)  # no controlling terminal
+        assert r.returncode == 1, r.stdout + r.stderr
+        assert "needs an MFA code for arn:aws:iam::111122223333:mfa/ada" in r.stderr, r.stderr
+
+
 def nothing_configured_names_every_source():
     with Servers() as s, project_copy(FIXTURE) as project:
         r = s.run(project, {}, "deploy")
@@ -187,6 +289,8 @@ def wrong_keys_are_refused_by_the_endpoint():
 if __name__ == "__main__":
     t = TestRun()
     for case in (container_credentials, instance_metadata_v2, credential_process, sso_profile,
+                 web_identity_from_the_environment, web_identity_from_a_profile,
+                 assume_role_chain_from_a_source_profile, mfa_profile_without_a_terminal_is_a_clear_error,
                  nothing_configured_names_every_source, wrong_keys_are_refused_by_the_endpoint):
         t.case(case.__name__, case)
     t.finish()

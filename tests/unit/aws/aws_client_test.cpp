@@ -195,7 +195,11 @@ TEST(Redaction, VerboseLogOfSignedRequestShowsNoSecrets) {
   std::string log;
   for (const CallEvent& e : h.events) log += e.text + "\n";
   ASSERT_NE(log.find("GET http://127.0.0.1:4566/2015-03-31/functions/"), std::string::npos) << log;
-  EXPECT_NE(log.find("Authorization: <redacted>"), std::string::npos) << log;
+  EXPECT_NE(log.find("Authorization: AWS4-HMAC-SHA256 Credential=AKIDTEST/20261126/us-east-1/lambda/aws4_request, "
+                     "SignedHeaders="), std::string::npos) << log;
+  EXPECT_NE(log.find("Signature=<redacted>"), std::string::npos) << log;
+  EXPECT_EQ(redact_header_value("Authorization", "Bearer abc"), "<redacted>");
+  EXPECT_EQ(redact_header_value("authorization", "AWS4-HMAC-SHA256 Credential=A/x"), "<redacted>");
   EXPECT_NE(log.find("X-Amz-Security-Token: <redacted>"), std::string::npos) << log;
   EXPECT_EQ(log.find(k_secret), std::string::npos) << log;
   EXPECT_EQ(log.find(k_token), std::string::npos) << log;
