@@ -60,6 +60,18 @@ std::string format_http_date(std::chrono::system_clock::time_point t) {
   return strftime_utc(t, "%a, %d %b %Y %H:%M:%S GMT");
 }
 
+bool parse_http_date(const std::string& text, std::chrono::system_clock::time_point& out) {
+  for (const char* format : {"%a, %d %b %Y %H:%M:%S GMT", "%A, %d-%b-%y %H:%M:%S GMT", "%a %b %e %H:%M:%S %Y"}) {
+    std::tm tm{};
+    const char* end = strptime(text.c_str(), format, &tm);
+    if (end && *end == '\0') {
+      out = std::chrono::system_clock::from_time_t(timegm(&tm));
+      return true;
+    }
+  }
+  return false;
+}
+
 bool parse_amz_date(const std::string& text, std::chrono::system_clock::time_point& out) {
   std::tm tm{};
   const char* end = strptime(text.c_str(), "%Y%m%dT%H%M%SZ", &tm);

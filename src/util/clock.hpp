@@ -35,6 +35,9 @@ std::string format_lambda_time(std::chrono::system_clock::time_point t);
 std::string format_iso8601_ms(std::chrono::system_clock::time_point t);
 // "Thu, 26 Nov 2026 12:00:00 GMT" (HTTP dates)
 std::string format_http_date(std::chrono::system_clock::time_point t);
+// Parses an HTTP date (RFC 9110: IMF-fixdate "Thu, 26 Nov 2026 12:00:00 GMT", or the obsolete RFC 850
+// and asctime forms); false on bad input.
+bool parse_http_date(const std::string& text, std::chrono::system_clock::time_point& out);
 // Parses "20150830T123600Z" or "2015-08-30T12:36:00Z"; false on bad input.
 bool parse_amz_date(const std::string& text, std::chrono::system_clock::time_point& out);
 

@@ -15,3 +15,23 @@ TEST(Clock, FormatsAndParsesAmzDate) {
 }
 
 }  // namespace lcd
+
+namespace lcd {
+
+TEST(Clock, ParsesTheThreeHttpDateForms) {
+  std::chrono::system_clock::time_point expected;
+  ASSERT_TRUE(parse_amz_date("19941106T084937Z", expected));
+  for (const char* text : {"Sun, 06 Nov 1994 08:49:37 GMT", "Sunday, 06-Nov-94 08:49:37 GMT", "Sun Nov  6 08:49:37 1994"}) {
+    std::chrono::system_clock::time_point t;
+    ASSERT_TRUE(parse_http_date(text, t)) << text;
+    EXPECT_EQ(t, expected) << text;
+  }
+  std::chrono::system_clock::time_point t;
+  EXPECT_TRUE(parse_http_date(format_http_date(expected), t));
+  EXPECT_EQ(t, expected);
+  EXPECT_FALSE(parse_http_date("yesterday", t));
+  EXPECT_FALSE(parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT trailing", t));
+  EXPECT_FALSE(parse_http_date("", t));
+}
+
+}  // namespace lcd
