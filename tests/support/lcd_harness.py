@@ -81,12 +81,13 @@ class Endpoint:
         if self._owned_state:
             shutil.rmtree(self.state_dir, ignore_errors=True)
 
-    def boto3(self, service="lambda", access_key="test", secret_key="test", **config):
-        """A boto3 client; `config` goes to botocore's Config (default: no retries)."""
+    def boto3(self, service="lambda", access_key="test", secret_key="test", region=REGION, **config):
+        """A boto3 client; `config` goes to botocore's Config (default: no retries). A 12-digit
+        `access_key` acts as that account."""
         import boto3
         from botocore.config import Config
         config.setdefault("retries", {"max_attempts": 1, "mode": "standard"})
-        return boto3.client(service, endpoint_url=self.url, region_name=REGION, aws_access_key_id=access_key,
+        return boto3.client(service, endpoint_url=self.url, region_name=region, aws_access_key_id=access_key,
                             aws_secret_access_key=secret_key, config=Config(**config))
 
     def env(self):

@@ -3,7 +3,9 @@
 #include <charconv>
 
 #include "local/protocol/error_response.hpp"
+#include "local/s3/bucket_rules.hpp"
 #include "local/s3/checksums.hpp"
+#include "local/s3/preconditions.hpp"
 #include "local/s3/request_body.hpp"
 #include "local/s3/s3_xml.hpp"
 #include "local/state_layout.hpp"
@@ -52,6 +54,35 @@ bool parse_int(std::string_view text, int& out) {
   return ec == std::errc() && p == text.data() + text.size() && !text.empty();
 }
 
+// CreateBucket is PUT /<bucket> without a sub-resource.
+bool is_create_bucket(const HttpRequest& request, const std::string& key) {
+  if (request.method != "PUT" || !key.empty()) return false;
+  for (const auto& [name, value] : request.query) {
+    if (!starts_with(name, "X-Amz-")) return false;
+  }
+  return true;
+}
+
+// x-amz-checksum-mode: ENABLED asks for the checksums verified at upload (aws-api-notes-2 §17.4).
+void add_checksum_headers(HttpResponse& r, const HttpRequest& request, const ObjectMeta& meta) {
+  if (!iequals(request.header("x-amz-checksum-mode"), "ENABLED") || meta.checksums.empty()) return;
+  for (const auto& [algorithm, value] : meta.checksums) r.set_header("x-amz-checksum-" + algorithm, value);
+  r.set_header("x-amz-checksum-type", "FULL_OBJECT");
+}
+
+// The If-None-Match / If-Match guard of a write with the key's ETag as the request arrived, before
+// its body is decoded and stored (the store checks it again as it commits).
+Result<WriteCondition> observed_write_condition(S3Store& store, const HttpRequest& request, const std::string& bucket,
+                                                const std::string& key) {
+  auto condition = parse_write_condition(request);
+  if (!condition || !condition->any()) return condition;
+  auto etag = store.current_etag(bucket, key);
+  if (!etag) return fail(etag.error());
+  condition->observed = true;
+  condition->observed_etag = *etag;
+  return condition;
+}
+
 Error not_implemented(const std::string& what) {
   return s3_error(501, "NotImplemented", "A header or query you provided implies functionality that is not "
                                          "implemented: " + what);
@@ -66,7 +97,7 @@ Result<std::unique_ptr<S3Service>> S3Service::open(S3ServiceOptions options) {
     service->m_own_blobs = std::make_unique<BlobStore>(state_blob_dir(service->m_options.state_dir));
     blobs = service->m_own_blobs.get();
   }
-  auto store = S3Store::open(service->m_options.state_dir, *blobs);
+  auto store = S3Store::open(service->m_options.state_dir, *blobs, service->m_options.account_id);
   if (!store) return fail(store.error());
   service->m_store = std::move(*store);
   return service;
@@ -81,7 +112,11 @@ HttpResponse S3Service::handle(const HttpRequest& request, const RequestContext&
   std::string key = slash == std::string::npos ? std::string() : path.substr(slash + 1);
   Result<HttpResponse> result = fail(s3_error(500, "InternalError", "We encountered an internal error."));
   try {
-    result = dispatch(request, bucket, key);
+    if (auto refusal = refused(request, context, bucket, key)) {
+      result = std::move(*refusal);
+    } else {
+      result = dispatch(request, context, bucket, key);
+    }
   } catch (const std::exception& e) {
     result = fail(s3_error(500, "InternalError", std::string("We encountered an internal error: ") + e.what()));
   }
@@ -97,6 +132,7 @@ HttpResponse S3Service::handle(const HttpRequest& request, const RequestContext&
       error.extra.emplace_back("BucketName", bucket);
     }
     if (code == "NoSuchKey") error.extra.emplace_back("Key", key);
+    if (code == "PreconditionFailed") error.extra.emplace_back("Condition", failed_precondition_header(request));
     response = rest_xml_error(error, request_id, request.method == "HEAD");
   }
   response.set_header("x-amz-request-id", request_id);
@@ -104,11 +140,29 @@ HttpResponse S3Service::handle(const HttpRequest& request, const RequestContext&
   return response;
 }
 
-Result<HttpResponse> S3Service::dispatch(const HttpRequest& request, const std::string& bucket,
-                                         const std::string& key) {
+std::optional<HttpResponse> S3Service::refused(const HttpRequest& request, const RequestContext& context,
+                                               const std::string& bucket, const std::string& key) {
+  if (bucket.empty() || is_create_bucket(request, key)) return std::nullopt;
+  auto info = m_store->bucket_info(bucket);
+  if (!info || !*info) return std::nullopt;  // the operation answers NoSuchBucket (or the store's error)
+  BucketRequest who;
+  who.region = context.region;
+  who.account = context.account_id;
+  who.is_signed = !context.access_key.empty();
+  who.presigned = request.has_query_param("X-Amz-Credential");
+  who.check_region = !(request.method == "GET" && key.empty() && request.has_query_param("location"));
+  auto error = bucket_access_error(who, (*info)->region, (*info)->account);
+  if (!error) return std::nullopt;
+  HttpResponse r = rest_xml_error(*error, context.request_id, request.method == "HEAD");
+  r.set_header("x-amz-bucket-region", (*info)->region);
+  return r;
+}
+
+Result<HttpResponse> S3Service::dispatch(const HttpRequest& request, const RequestContext& context,
+                                         const std::string& bucket, const std::string& key) {
   const std::string& method = request.method;
   if (bucket.empty()) {
-    if (method == "GET") return list_buckets();
+    if (method == "GET") return list_buckets(request, context);
     return fail(s3_error(405, "MethodNotAllowed", "The specified method is not allowed against this resource."));
   }
   if (key.empty()) {
@@ -117,14 +171,14 @@ Result<HttpResponse> S3Service::dispatch(const HttpRequest& request, const std::
                               "notification", "website", "ownershipControls", "publicAccessBlock"}) {
         if (request.has_query_param(sub)) return fail(not_implemented("PutBucket ?" + std::string(sub)));
       }
-      return create_bucket_op(request, bucket);
+      return create_bucket_op(request, context, bucket);
     }
     if (method == "HEAD") {
-      auto region = m_store->bucket_region(bucket);
-      if (!region) return fail(region.error());
-      if (!*region) return fail(s3_error(404, "NoSuchBucket", "The specified bucket does not exist"));
+      auto info = m_store->bucket_info(bucket);
+      if (!info) return fail(info.error());
+      if (!*info) return fail(s3_error(404, "NoSuchBucket", "The specified bucket does not exist"));
       auto r = empty_response(200);
-      r.set_header("x-amz-bucket-region", **region);
+      r.set_header("x-amz-bucket-region", (*info)->region);
       return r;
     }
     if (method == "DELETE") {
@@ -133,10 +187,10 @@ Result<HttpResponse> S3Service::dispatch(const HttpRequest& request, const std::
     }
     if (method == "GET") {
       if (request.has_query_param("location")) {
-        auto region = m_store->bucket_region(bucket);
-        if (!region) return fail(region.error());
-        if (!*region) return fail(s3_error(404, "NoSuchBucket", "The specified bucket does not exist"));
-        return xml_response(200, location_constraint_xml(**region));
+        auto info = m_store->bucket_info(bucket);
+        if (!info) return fail(info.error());
+        if (!*info) return fail(s3_error(404, "NoSuchBucket", "The specified bucket does not exist"));
+        return xml_response(200, location_constraint_xml((*info)->region));
       }
       for (const char* sub : {"uploads", "versions", "acl", "policy", "tagging", "versioning"}) {
         if (request.has_query_param(sub)) return fail(not_implemented("GetBucket ?" + std::string(sub)));
@@ -183,25 +237,20 @@ Result<HttpResponse> S3Service::dispatch(const HttpRequest& request, const std::
   return fail(s3_error(405, "MethodNotAllowed", "The specified method is not allowed against this resource."));
 }
 
-Result<HttpResponse> S3Service::list_buckets() {
-  auto buckets = m_store->list_buckets();
+Result<HttpResponse> S3Service::list_buckets(const HttpRequest& request, const RequestContext& context) {
+  auto buckets = m_store->list_buckets(context.account_id, request.query_param("bucket-region"));
   if (!buckets) return fail(buckets.error());
-  return xml_response(200, list_buckets_xml(*buckets, hex_encode(sha256(m_options.account_id))));
+  return xml_response(200, list_buckets_xml(*buckets, hex_encode(sha256(context.account_id))));
 }
 
-Result<HttpResponse> S3Service::create_bucket_op(const HttpRequest& request, const std::string& bucket) {
+Result<HttpResponse> S3Service::create_bucket_op(const HttpRequest& request, const RequestContext& context,
+                                                 const std::string& bucket) {
   if (auto valid = validate_bucket_name(bucket); !valid) return fail(valid.error());
   auto location = parse_location_constraint(request.body);
   if (!location) return fail(location.error());
-  if (*location == "us-east-1") {
-    return fail(s3_error(400, "InvalidLocationConstraint", "The specified location-constraint is not valid"));
-  }
-  if (!location->empty() && *location != m_options.region) {
-    return fail(s3_error(400, "IllegalLocationConstraintException",
-                         "The " + *location + " location constraint is incompatible for the region specific "
-                         "endpoint this request was sent to."));
-  }
-  if (auto ok = m_store->create_bucket(bucket, m_options.region); !ok) return fail(ok.error());
+  auto region = bucket_region_for(context.region, *location);
+  if (!region) return fail(to_error(region.error()));
+  if (auto ok = m_store->create_bucket(bucket, *region, context.account_id); !ok) return fail(ok.error());
   auto r = empty_response(200);
   r.set_header("Location", "/" + bucket);
   return r;
@@ -268,8 +317,8 @@ Result<HttpResponse> S3Service::list_objects_op(const HttpRequest& request, cons
 }
 
 Result<HttpResponse> S3Service::delete_objects_op(const HttpRequest& request, const std::string& bucket) {
-  if (auto region = m_store->bucket_region(bucket); !region || !*region) {
-    return fail(region ? s3_error(404, "NoSuchBucket", "The specified bucket does not exist") : region.error());
+  if (auto info = m_store->bucket_info(bucket); !info || !*info) {
+    return fail(info ? s3_error(404, "NoSuchBucket", "The specified bucket does not exist") : info.error());
   }
   bool quiet = request.body.find("<Quiet>true</Quiet>") != std::string::npos;
   std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<DeleteResult xmlns=\"";
@@ -302,17 +351,14 @@ Result<HttpResponse> S3Service::delete_objects_op(const HttpRequest& request, co
 
 Result<HttpResponse> S3Service::put_object_op(const HttpRequest& request, const std::string& bucket,
                                               const std::string& key) {
-  if (auto region = m_store->bucket_region(bucket); !region || !*region) {
-    return fail(region ? s3_error(404, "NoSuchBucket", "The specified bucket does not exist") : region.error());
+  if (auto info = m_store->bucket_info(bucket); !info || !*info) {
+    return fail(info ? s3_error(404, "NoSuchBucket", "The specified bucket does not exist") : info.error());
   }
+  auto condition = observed_write_condition(*m_store, request, bucket, key);
+  if (!condition) return fail(condition.error());
   auto body = decode_object_body(request);
   if (!body) return fail(body.error());
-  if (request.header("if-none-match") == "*") {
-    if (auto existing = m_store->head_object(bucket, key); existing) {
-      return fail(s3_error(412, "PreconditionFailed", "At least one of the pre-conditions you specified did not hold"));
-    }
-  }
-  auto meta = m_store->put_object(bucket, key, body->bytes, stored_headers(request), body->checksums);
+  auto meta = m_store->put_object(bucket, key, body->bytes, stored_headers(request), body->checksums, *condition);
   if (!meta) return fail(meta.error());
   auto r = empty_response(200);
   r.set_header("ETag", meta->etag);
@@ -335,8 +381,8 @@ Result<HttpResponse> S3Service::copy_object_op(const HttpRequest& request, const
   }
   std::string src_bucket = source.substr(0, slash);
   std::string src_key = source.substr(slash + 1);
-  if (auto region = m_store->bucket_region(bucket); !region || !*region) {
-    return fail(region ? s3_error(404, "NoSuchBucket", "The specified bucket does not exist") : region.error());
+  if (auto info = m_store->bucket_info(bucket); !info || !*info) {
+    return fail(info ? s3_error(404, "NoSuchBucket", "The specified bucket does not exist") : info.error());
   }
   auto src = m_store->head_object(src_bucket, src_key);
   if (!src) return fail(src.error());
@@ -346,9 +392,11 @@ Result<HttpResponse> S3Service::copy_object_op(const HttpRequest& request, const
                                                 "to itself without changing the object's metadata, storage class, "
                                                 "website redirect location or encryption attributes."));
   }
+  auto condition = observed_write_condition(*m_store, request, bucket, key);
+  if (!condition) return fail(condition.error());
   std::optional<HeaderPairs> headers;
   if (replace) headers = stored_headers(request);
-  auto meta = m_store->copy_object(*src, bucket, key, headers);
+  auto meta = m_store->copy_object(*src, bucket, key, headers, *condition);
   if (!meta) return fail(meta.error());
   return xml_response(200, copy_object_xml(meta->etag, meta->last_modified));
 }
@@ -357,15 +405,16 @@ Result<HttpResponse> S3Service::get_object_op(const HttpRequest& request, const 
                                               const std::string& key, bool head) {
   auto meta = m_store->head_object(bucket, key);
   if (!meta) return fail(meta.error());
-  std::string if_match = request.header("if-match");
-  if (!if_match.empty() && if_match != "*" && unquote_etag(if_match) != unquote_etag(meta->etag)) {
-    return fail(s3_error(412, "PreconditionFailed", "At least one of the pre-conditions you specified did not hold"));
-  }
-  std::string if_none = request.header("if-none-match");
-  if (!if_none.empty() && (if_none == "*" || unquote_etag(if_none) == unquote_etag(meta->etag))) {
-    auto r = empty_response(304);
-    r.set_header("ETag", meta->etag);
-    return r;
+  switch (evaluate_read_conditions(request, meta->etag, meta->last_modified_ms)) {
+    case ReadOutcome::precondition_failed:
+      return fail(s3_error(412, "PreconditionFailed", "At least one of the pre-conditions you specified did not hold"));
+    case ReadOutcome::not_modified: {
+      auto r = empty_response(304);
+      r.set_header("ETag", meta->etag);
+      r.set_header("Last-Modified", http_date_of_ms(meta->last_modified_ms));
+      return r;
+    }
+    case ReadOutcome::proceed: break;
   }
   auto range = parse_range(request.header("range"), static_cast<uint64_t>(meta->size));
   if (!range.satisfiable) {
@@ -375,6 +424,7 @@ Result<HttpResponse> S3Service::get_object_op(const HttpRequest& request, const 
   HttpResponse r = empty_response(range.whole ? 200 : 206);
   add_object_headers(r, *meta);
   uint64_t length = range.whole ? static_cast<uint64_t>(meta->size) : range.last - range.first + 1;
+  if (range.whole) add_checksum_headers(r, request, *meta);
   if (!range.whole) {
     r.set_header("Content-Range", "bytes " + std::to_string(range.first) + "-" + std::to_string(range.last) + "/" +
                                       std::to_string(meta->size));
@@ -407,26 +457,35 @@ Result<HttpResponse> S3Service::upload_part_op(const HttpRequest& request, const
 
 Result<HttpResponse> S3Service::complete_upload_op(const HttpRequest& request, const std::string& bucket,
                                                    const std::string& key) {
+  auto condition = observed_write_condition(*m_store, request, bucket, key);
+  if (!condition) return fail(condition.error());
   auto parts = parse_complete_multipart(request.body);
   if (!parts) return fail(parts.error());
-  auto meta = m_store->complete_upload(bucket, key, request.query_param("uploadId"), *parts);
+  auto meta = m_store->complete_upload(bucket, key, request.query_param("uploadId"), *parts, *condition);
   if (!meta) return fail(meta.error());
   std::string host = request.header("host");
   std::string location = "http://" + host + "/" + uri_encode(bucket) + "/" + uri_encode(key, true);
   return xml_response(200, complete_multipart_xml(location, bucket, key, meta->etag));
 }
 
-Result<void> S3Service::create_bucket(const std::string& name) {
+Result<void> S3Service::create_bucket(const std::string& name, const std::string& region,
+                                     const std::string& account_id) {
   if (auto valid = validate_bucket_name(name); !valid) return valid;
-  return m_store->create_bucket(name, m_options.region);
+  auto created = m_store->create_bucket(name, region, account_id);
+  if (!created) return fail(created.error());
+  return {};
+}
+
+Result<void> S3Service::create_bucket(const std::string& name) {
+  return create_bucket(name, m_options.region, m_options.account_id);
 }
 
 Result<void> S3Service::delete_bucket(const std::string& name) { return m_store->delete_bucket(name); }
 
 Result<bool> S3Service::bucket_exists(const std::string& name) {
-  auto region = m_store->bucket_region(name);
-  if (!region) return fail(region.error());
-  return region->has_value();
+  auto info = m_store->bucket_info(name);
+  if (!info) return fail(info.error());
+  return info->has_value();
 }
 
 Result<std::string> S3Service::get_object_bytes(const std::string& bucket, const std::string& key) {

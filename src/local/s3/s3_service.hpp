@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "local/protocol/http_types.hpp"
@@ -16,6 +17,8 @@ namespace lcd::local::s3 {
 
 struct S3ServiceOptions {
   std::filesystem::path state_dir;  // the endpoint's state (state_layout.hpp)
+  // Where the in-process create_bucket(name) puts a bucket and whose it is; the account also owns
+  // the buckets of state written before buckets had owners. Requests carry their own.
   std::string region = "us-east-1";
   std::string account_id = "000000000000";
   // The blob store shared with Lambda (must outlive the service); null: the service opens its own
@@ -30,8 +33,10 @@ class S3Service : public Service {
   // Never throws; errors are S3 XML (HEAD: status only, empty body).
   HttpResponse handle(const HttpRequest& request, const RequestContext& context) override;
 
-  // In-process API (CloudFormation). Errors carry S3 codes.
-  Result<void> create_bucket(const std::string& name);
+  // In-process API (CloudFormation). Errors carry S3 codes. create_bucket follows CreateBucket's
+  // ownership rules (S3Store::create_bucket) without its LocationConstraint rules.
+  Result<void> create_bucket(const std::string& name, const std::string& region, const std::string& account_id);
+  Result<void> create_bucket(const std::string& name);  // in options().region, for options().account_id
   Result<void> delete_bucket(const std::string& name);
   Result<bool> bucket_exists(const std::string& name);
   Result<std::string> get_object_bytes(const std::string& bucket, const std::string& key);
@@ -43,10 +48,16 @@ class S3Service : public Service {
 
  private:
   explicit S3Service(S3ServiceOptions options) : m_options(std::move(options)) {}
-  Result<HttpResponse> dispatch(const HttpRequest& request, const std::string& bucket, const std::string& key);
+  Result<HttpResponse> dispatch(const HttpRequest& request, const RequestContext& context, const std::string& bucket,
+                                const std::string& key);
+  // The answer to a request on an existing bucket it may not touch from its region or account
+  // (bucket_rules.hpp); nullopt to go ahead.
+  std::optional<HttpResponse> refused(const HttpRequest& request, const RequestContext& context,
+                                      const std::string& bucket, const std::string& key);
 
-  Result<HttpResponse> list_buckets();
-  Result<HttpResponse> create_bucket_op(const HttpRequest& request, const std::string& bucket);
+  Result<HttpResponse> list_buckets(const HttpRequest& request, const RequestContext& context);
+  Result<HttpResponse> create_bucket_op(const HttpRequest& request, const RequestContext& context,
+                                        const std::string& bucket);
   Result<HttpResponse> list_objects_op(const HttpRequest& request, const std::string& bucket);
   Result<HttpResponse> delete_objects_op(const HttpRequest& request, const std::string& bucket);
   Result<HttpResponse> put_object_op(const HttpRequest& request, const std::string& bucket, const std::string& key);

@@ -15,7 +15,8 @@ namespace lcd::local::s3 {
 namespace {
 
 constexpr const char* k_schema = R"sql(
-CREATE TABLE IF NOT EXISTS buckets (name TEXT PRIMARY KEY, region TEXT NOT NULL, created TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS buckets (name TEXT PRIMARY KEY, region TEXT NOT NULL, created TEXT NOT NULL,
+  account TEXT NOT NULL DEFAULT '');
 CREATE TABLE IF NOT EXISTS objects (
   bucket TEXT NOT NULL, key TEXT NOT NULL, blob TEXT NOT NULL, size INTEGER NOT NULL, etag TEXT NOT NULL,
   last_modified TEXT NOT NULL, last_modified_ms INTEGER NOT NULL, headers_json TEXT NOT NULL,
@@ -87,12 +88,14 @@ Error s3_error(int status, std::string code, std::string message) {
   return e;
 }
 
-Result<std::unique_ptr<S3Store>> S3Store::open(const std::filesystem::path& state_dir, BlobStore& blobs) {
+Result<std::unique_ptr<S3Store>> S3Store::open(const std::filesystem::path& state_dir, BlobStore& blobs,
+                                               const std::string& default_account) {
   std::unique_ptr<S3Store> store(new S3Store(blobs));
   auto db = SqliteDb::open(state_database(state_dir), k_schema);
   if (!db) return fail(db.error());
   store->m_db = std::move(*db);
   if (auto imported = store->import_legacy(state_dir); !imported) return fail(imported.error());
+  if (auto owned = store->migrate_bucket_owners(default_account); !owned) return fail(owned.error());
   store->m_referrer = blobs.add_referrer([s = store.get()](const std::string& blob) { return s->references(blob); });
   return store;
 }
@@ -114,6 +117,19 @@ Result<void> S3Store::import_legacy(const std::filesystem::path& state_dir) {
   return {};
 }
 
+Result<void> S3Store::migrate_bucket_owners(const std::string& default_account) {
+  return m_db->transaction([&]() -> Result<void> {
+    auto columns = m_db->query("SELECT 1 FROM pragma_table_info('buckets') WHERE name = 'account'");
+    if (!columns) return fail(columns.error());
+    if (columns->empty()) {
+      if (auto added = m_db->exec("ALTER TABLE buckets ADD COLUMN account TEXT NOT NULL DEFAULT ''"); !added) {
+        return added;
+      }
+    }
+    return m_db->exec("UPDATE buckets SET account = ? WHERE account = ''", {default_account});
+  });
+}
+
 Result<bool> S3Store::references(const std::string& blob) {
   auto rows = m_db->query("SELECT 1 FROM objects WHERE blob = ?1 UNION ALL SELECT 1 FROM parts WHERE blob = ?1 LIMIT 1",
                           {blob});
@@ -128,24 +144,38 @@ Result<void> S3Store::require_bucket(const std::string& bucket) {
   return {};
 }
 
-Result<void> S3Store::create_bucket(const std::string& name, const std::string& region) {
-  return m_db->transaction([&]() -> Result<void> {
-    auto rows = m_db->query("SELECT 1 FROM buckets WHERE name = ?", {name});
-    if (!rows) return fail(rows.error());
-    if (!rows->empty()) {
+Result<BucketCreated> S3Store::create_bucket(const std::string& name, const std::string& region,
+                                             const std::string& account) {
+  BucketCreated outcome = BucketCreated::created;
+  auto done = m_db->transaction([&]() -> Result<void> {
+    auto existing = bucket_info(name);
+    if (!existing) return fail(existing.error());
+    if (*existing) {
+      if ((*existing)->account != account) {
+        return fail(s3_error(409, "BucketAlreadyExists",
+                             "The requested bucket name is not available. The bucket namespace is shared by all users "
+                             "of the system. Please select a different name and try again."));
+      }
+      if ((*existing)->region == "us-east-1" && region == "us-east-1") {
+        outcome = BucketCreated::already_yours;
+        return {};
+      }
       return fail(s3_error(409, "BucketAlreadyOwnedByYou",
                            "Your previous request to create the named bucket succeeded and you already own it."));
     }
-    return m_db->exec("INSERT INTO buckets (name, region, created) VALUES (?, ?, ?)",
-                      {name, region, format_iso8601_ms(system_clock().now())});
+    return m_db->exec("INSERT INTO buckets (name, region, created, account) VALUES (?, ?, ?, ?)",
+                      {name, region, format_iso8601_ms(system_clock().now()), account});
   });
+  if (!done) return fail(done.error());
+  return outcome;
 }
 
-Result<std::optional<std::string>> S3Store::bucket_region(const std::string& name) {
-  auto rows = m_db->query("SELECT region FROM buckets WHERE name = ?", {name});
+Result<std::optional<BucketInfo>> S3Store::bucket_info(const std::string& name) {
+  auto rows = m_db->query("SELECT name, region, account, created FROM buckets WHERE name = ?", {name});
   if (!rows) return fail(rows.error());
-  if (rows->empty()) return std::optional<std::string>();
-  return std::optional<std::string>(text_of((*rows)[0][0]));
+  if (rows->empty()) return std::optional<BucketInfo>();
+  const auto& r = (*rows)[0];
+  return std::optional<BucketInfo>(BucketInfo{text_of(r[0]), text_of(r[1]), text_of(r[2]), text_of(r[3])});
 }
 
 Result<void> S3Store::delete_bucket(const std::string& name) {
@@ -164,17 +194,50 @@ Result<void> S3Store::delete_bucket(const std::string& name) {
   });
 }
 
-Result<std::vector<BucketSummary>> S3Store::list_buckets() {
-  auto rows = m_db->query("SELECT name, created FROM buckets ORDER BY name");
+Result<std::vector<BucketSummary>> S3Store::list_buckets(const std::string& account, const std::string& region) {
+  auto rows = m_db->query("SELECT name, created, region FROM buckets WHERE account = ?1 AND (?2 = '' OR region = ?2) "
+                          "ORDER BY name",
+                          {account, region});
   if (!rows) return fail(rows.error());
   std::vector<BucketSummary> out;
-  for (const auto& r : *rows) out.push_back({text_of(r[0]), text_of(r[1])});
+  for (const auto& r : *rows) out.push_back({text_of(r[0]), text_of(r[1]), text_of(r[2])});
   return out;
 }
 
+Result<std::optional<std::string>> S3Store::current_etag(const std::string& bucket, const std::string& key) {
+  auto rows = m_db->query("SELECT etag FROM objects WHERE bucket = ? AND key = ?", {bucket, key});
+  if (!rows) return fail(rows.error());
+  if (rows->empty()) {
+    if (auto ok = require_bucket(bucket); !ok) return fail(ok.error());
+    return std::optional<std::string>();
+  }
+  return std::optional<std::string>(text_of((*rows)[0][0]));
+}
+
+Result<void> S3Store::precheck(const std::string& bucket, const std::string& key, WriteCondition& condition) {
+  if (!condition.any()) return {};
+  if (!condition.observed) {
+    auto etag = current_etag(bucket, key);
+    if (!etag) return fail(etag.error());
+    condition.observed = true;
+    condition.observed_etag = *etag;
+  }
+  return check_write_condition(condition, condition.observed_etag);
+}
+
+Result<void> S3Store::recheck(const std::string& bucket, const std::string& key, const WriteCondition& condition) {
+  if (!condition.any()) return {};
+  auto etag = current_etag(bucket, key);
+  if (!etag) return fail(etag.error());
+  if (!check_write_condition(condition, *etag)) return fail(conditional_conflict());
+  return {};
+}
+
 Result<ObjectMeta> S3Store::put_object(const std::string& bucket, const std::string& key, std::string_view bytes,
-                                       HeaderPairs headers, HeaderPairs checksums) {
+                                       HeaderPairs headers, HeaderPairs checksums, const WriteCondition& condition) {
   if (auto ok = require_bucket(bucket); !ok) return fail(ok.error());
+  WriteCondition guard = condition;
+  if (auto ok = precheck(bucket, key, guard); !ok) return fail(ok.error());
   ObjectMeta meta;
   meta.bucket = bucket;
   meta.key = key;
@@ -193,6 +256,7 @@ Result<ObjectMeta> S3Store::put_object(const std::string& bucket, const std::str
     meta.blob = *blob;
     auto stored = m_db->transaction([&]() -> Result<void> {
       if (auto ok = require_bucket(bucket); !ok) return ok;
+      if (auto ok = recheck(bucket, key, guard); !ok) return ok;
       auto old = m_db->query("SELECT blob FROM objects WHERE bucket = ? AND key = ?", {bucket, key});
       if (!old) return fail(old.error());
       if (!old->empty()) previous_blob = text_of((*old)[0][0]);
@@ -263,7 +327,9 @@ Result<std::vector<ObjectEntry>> S3Store::list_objects(const std::string& bucket
 }
 
 Result<ObjectMeta> S3Store::copy_object(const ObjectMeta& source, const std::string& bucket, const std::string& key,
-                                        std::optional<HeaderPairs> replace_headers) {
+                                        std::optional<HeaderPairs> replace_headers, const WriteCondition& condition) {
+  WriteCondition guard = condition;
+  if (auto ok = precheck(bucket, key, guard); !ok) return fail(ok.error());
   ObjectMeta meta = source;
   meta.bucket = bucket;
   meta.key = key;
@@ -279,6 +345,7 @@ Result<ObjectMeta> S3Store::copy_object(const ObjectMeta& source, const std::str
                            {source.bucket, source.key, source.blob});
     if (!src) return fail(src.error());
     if (src->empty()) return fail(s3_error(404, "NoSuchKey", "The specified key does not exist."));
+    if (auto ok = recheck(bucket, key, guard); !ok) return ok;
     auto old = m_db->query("SELECT blob FROM objects WHERE bucket = ? AND key = ?", {bucket, key});
     if (!old) return fail(old.error());
     if (!old->empty()) previous_blob = text_of((*old)[0][0]);
@@ -354,8 +421,11 @@ Result<std::string> S3Store::put_part(const std::string& bucket, const std::stri
 }
 
 Result<ObjectMeta> S3Store::complete_upload(const std::string& bucket, const std::string& key,
-                                            const std::string& upload_id, const std::vector<CompletedPart>& parts) {
+                                            const std::string& upload_id, const std::vector<CompletedPart>& parts,
+                                            const WriteCondition& condition) {
   if (auto ok = require_bucket(bucket); !ok) return fail(ok.error());
+  WriteCondition guard = condition;
+  if (auto ok = precheck(bucket, key, guard); !ok) return fail(ok.error());
   auto up = m_db->query("SELECT headers_json FROM uploads WHERE upload_id = ? AND bucket = ? AND key = ?",
                         {upload_id, bucket, key});
   if (!up) return fail(up.error());
@@ -428,6 +498,7 @@ Result<ObjectMeta> S3Store::complete_upload(const std::string& bucket, const std
       auto still = m_db->query("SELECT 1 FROM uploads WHERE upload_id = ?", {upload_id});
       if (!still) return fail(still.error());
       if (still->empty()) return fail(no_such_upload());
+      if (auto ok = recheck(bucket, key, guard); !ok) return ok;
       auto old = m_db->query("SELECT blob FROM objects WHERE bucket = ? AND key = ?", {bucket, key});
       if (!old) return fail(old.error());
       if (!old->empty()) released.push_back(text_of((*old)[0][0]));

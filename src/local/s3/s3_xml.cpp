@@ -95,6 +95,7 @@ std::string list_buckets_xml(const std::vector<BucketSummary>& buckets, std::str
     out += "<Bucket>";
     element(out, "Name", b.name);
     element(out, "CreationDate", b.creation_date);
+    if (!b.region.empty()) element(out, "BucketRegion", b.region);
     out += "</Bucket>";
   }
   out += "</Buckets></ListAllMyBucketsResult>";

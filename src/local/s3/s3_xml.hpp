@@ -22,6 +22,7 @@ std::string xml_unescape(std::string_view text);
 struct BucketSummary {
   std::string name;
   std::string creation_date;  // ISO-8601 with milliseconds
+  std::string region;         // <BucketRegion>
 };
 std::string list_buckets_xml(const std::vector<BucketSummary>& buckets, std::string_view owner_id);
 
