@@ -46,6 +46,20 @@ ApiError fault_error(Fault fault, WireProtocol protocol) {
   return make_api_error(500, "InternalFailure", "no such fault");
 }
 
+// Signature refusals are worded by protocol family: S3's REST-XML, the query services'
+// (CloudFormation, STS, IAM, CloudWatch), and the JSON ones (Lambda, Logs).
+SignatureDialect signature_dialect(WireProtocol protocol) {
+  switch (protocol) {
+    case WireProtocol::rest_xml: return SignatureDialect::s3;
+    case WireProtocol::query: return SignatureDialect::query;
+    case WireProtocol::rest_json: return SignatureDialect::rest_json;
+    case WireProtocol::json_1_0:
+    case WireProtocol::json_1_1:
+    case WireProtocol::rpc_v2_cbor: break;
+  }
+  return SignatureDialect::json;
+}
+
 }  // namespace
 
 ServiceRouter::ServiceRouter(RouterOptions options, FaultInjector* faults, Clock& clock)
@@ -90,7 +104,11 @@ HttpResponse ServiceRouter::error_for(const Entry* entry, const HttpRequest& req
   if (!entry) return error_for_protocol(protocol, error, request_id);
   switch (entry->info.protocol) {
     case WireProtocol::rest_json: return rest_json_error(error, request_id);
-    case WireProtocol::rest_xml: return rest_xml_error(error, request_id, request.method == "HEAD");
+    case WireProtocol::rest_xml: {
+      HttpResponse r = rest_xml_error(error, request_id, request.method == "HEAD");
+      r.set_header("x-amz-request-id", request_id);
+      return r;
+    }
     default: break;
   }
   if (protocol == WireProtocol::query) return query_error(error, request_id, entry->info.xmlns);
@@ -123,7 +141,10 @@ HttpResponse ServiceRouter::handle(const HttpRequest& request) {
     if (auto fault = injected_fault(entry, request, request_id)) return *fault;
     if (m_options.verify_signatures) {
       auto skew = service == "lambda" ? k_lambda_skew : k_other_skew;
-      if (auto ok = verify_signature(request, auth, m_options.credentials, m_clock.now(), skew); !ok) {
+      WireProtocol protocol = entry ? entry->info.protocol : detect_wire_protocol(request);
+      if (auto ok = verify_signature(request, auth, m_options.credentials, m_clock.now(), skew,
+                                     signature_dialect(protocol));
+          !ok) {
         return error_for(entry, request, ok.error(), request_id);
       }
     }

@@ -139,5 +139,51 @@ TEST(ServiceRouter, InjectedFaultsSpeakTheTargetServicesLanguage) {
   EXPECT_EQ(lambda.calls + s3.calls + iam.calls, 0);
 }
 
+TEST(ServiceRouter, SignatureRefusalsComeInTheAnsweringServicesShape) {
+  RouterOptions options;
+  options.verify_signatures = true;
+  options.credentials = {{"AKIDGOOD", "goodsecret"}};
+  ServiceRouter router(options, nullptr, system_clock());
+  RecordingService s3;
+  RecordingService cfn;
+  RecordingService lambda;
+  router.add_service("s3", s3, ServiceInfo{WireProtocol::rest_xml, {}, {}, {}});
+  router.add_service("cloudformation", cfn,
+                     ServiceInfo{WireProtocol::query, "http://cloudformation.amazonaws.com/doc/2010-05-15/", {}, {}});
+  router.add_service("lambda", lambda, ServiceInfo{WireProtocol::rest_json, {}, {}, {}});
+
+  auto s = router.handle(signed_request("AKIDNOPE", "eu-west-1", "s3"));
+  EXPECT_EQ(s.status, 403);
+  EXPECT_NE(s.body.find("<Error><Code>InvalidAccessKeyId</Code>"), std::string::npos) << s.body;
+  EXPECT_NE(s.body.find("<AWSAccessKeyId>AKIDNOPE</AWSAccessKeyId>"), std::string::npos) << s.body;
+  bool has_request_id = false;
+  for (const auto& [k, v] : s.headers) has_request_id |= k == "x-amz-request-id";
+  EXPECT_TRUE(has_request_id);
+  auto head = signed_request("AKIDNOPE", "eu-west-1", "s3");
+  head.method = "HEAD";
+  auto h = router.handle(head);
+  EXPECT_EQ(h.status, 403);
+  EXPECT_TRUE(h.body.empty());
+
+  auto c_req = signed_request("AKIDNOPE", "eu-west-1", "cloudformation");
+  c_req.method = "POST";
+  c_req.headers.emplace_back("Content-Type", "application/x-www-form-urlencoded");
+  c_req.body = "Action=DescribeStacks&Version=2010-05-15";
+  auto c = router.handle(c_req);
+  EXPECT_EQ(c.status, 403);
+  EXPECT_NE(c.body.find("<ErrorResponse xmlns=\"http://cloudformation.amazonaws.com/doc/2010-05-15/\"><Error><Type>"
+                        "Sender</Type><Code>InvalidClientTokenId</Code>"),
+            std::string::npos)
+      << c.body;
+
+  auto l = router.handle(signed_request("AKIDNOPE", "eu-west-1", "lambda"));
+  EXPECT_EQ(l.status, 403);
+  EXPECT_EQ(nlohmann::json::parse(l.body)["Type"], "User");
+  bool lambda_code = false;
+  for (const auto& [k, v] : l.headers) lambda_code |= k == "x-amzn-ErrorType" && v == "UnrecognizedClientException";
+  EXPECT_TRUE(lambda_code);
+  EXPECT_EQ(s3.calls + cfn.calls + lambda.calls, 0);
+}
+
 }  // namespace
 }  // namespace lcd::local
