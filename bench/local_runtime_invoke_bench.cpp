@@ -184,7 +184,7 @@ void BM_ColdStart(benchmark::State& state) {
       break;
     }
     state.PauseTiming();
-    engine.forget_function(request.function.function_name);
+    engine.forget_function(request.function.account_id, request.function.region, request.function.function_name);
     state.ResumeTiming();
   }
   state.SetItemsProcessed(state.iterations());

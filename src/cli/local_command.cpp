@@ -23,6 +23,12 @@ void add_local_command(CLI::App& app, GlobalOptions& globals, int& exit_code) {
   cmd->add_option("--update-delay-ms", options->update_delay_ms,
                   "How long functions stay Pending / InProgress after a change")
       ->capture_default_str();
+  cmd->add_option("--code-storage-limit", options->code_storage_limit,
+                  "Lambda code storage per account and region, in bytes (CodeStorageExceededException beyond)")
+      ->capture_default_str();
+  cmd->add_option("--concurrency-limit", options->concurrency_limit,
+                  "Lambda concurrent executions per account and region (throttled beyond)")
+      ->capture_default_str();
   cmd->callback([options, &globals, &exit_code] {
     if (!globals.region.empty()) options->region = globals.region;
     exit_code = local::run_endpoint(*options);

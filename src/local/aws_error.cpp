@@ -19,8 +19,29 @@ ApiError too_large(std::string message) {
 ApiError service_error(std::string message) { return make_api_error(500, "ServiceException", std::move(message)); }
 
 ApiError constraint_violation(const std::string& value, const std::string& field, const std::string& constraint) {
-  return validation_error("1 validation error detected: Value '" + value + "' at '" + field +
-                          "' failed to satisfy constraint: " + constraint);
+  Violations v;
+  v.add(value, field, constraint);
+  return v.error();
+}
+
+void Violations::add(const std::string& value, const std::string& field, const std::string& constraint) {
+  m_items.push_back("Value '" + value + "' at '" + field + "' failed to satisfy constraint: " + constraint);
+}
+
+void Violations::add_null(const std::string& field) {
+  m_items.push_back("Value null at '" + field + "' failed to satisfy constraint: Member must not be null");
+}
+
+ApiError Violations::error(const char* code) const {
+  std::string text = std::to_string(m_items.size()) +
+                     (m_items.size() == 1 ? " validation error detected: " : " validation errors detected: ");
+  for (size_t i = 0; i < m_items.size(); ++i) {
+    if (i) text += "; ";
+    text += m_items[i];
+  }
+  ApiError e = validation_error(std::move(text));
+  e.code = code;
+  return e;
 }
 
 }  // namespace lcd::local

@@ -4,6 +4,7 @@
 // protocol/error_response.hpp).
 
 #include <string>
+#include <vector>
 
 #include "local/protocol/api_error.hpp"
 #include "local/protocol/error_response.hpp"
@@ -20,6 +21,22 @@ ApiError service_error(std::string message);               // 500 ServiceExcepti
 
 // "1 validation error detected: Value 'V' at 'field' failed to satisfy constraint: C"
 ApiError constraint_violation(const std::string& value, const std::string& field, const std::string& constraint);
+
+// The constraint violations of one request, reported together as AWS reports them:
+// "1 validation error detected: A" or "2 validation errors detected: A; B".
+class Violations {
+ public:
+  // "Value 'V' at 'field' failed to satisfy constraint: C"
+  void add(const std::string& value, const std::string& field, const std::string& constraint);
+  // "Value null at 'field' failed to satisfy constraint: Member must not be null"
+  void add_null(const std::string& field);
+  bool empty() const { return m_items.empty(); }
+  // ValidationException, or another code carrying the same text.
+  ApiError error(const char* code = "ValidationException") const;
+
+ private:
+  std::vector<std::string> m_items;
+};
 
 inline ApiError adapt_store_error(const Error& error, const ApiError*) { return from_error(error); }
 

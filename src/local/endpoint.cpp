@@ -42,7 +42,10 @@ class EngineBackend final : public InvokeBackend {
     return m_engine.invoke(request);
   }
   void invoke_async(runtime::InvokeRequest request) override { m_engine.invoke_async(std::move(request)); }
-  void forget_function(const std::string& function_name) override { m_engine.forget_function(function_name); }
+  void forget_function(const std::string& account, const std::string& region,
+                       const std::string& function_name) override {
+    m_engine.forget_function(account, region, function_name);
+  }
   void shutdown() { m_engine.shutdown(); }
 
  private:
@@ -110,7 +113,9 @@ int run_endpoint(const EndpointOptions& options) {
   }
   if (options.update_delay_ms < 0) return startup_error("--update-delay-ms must be >= 0");
 
-  auto store = LambdaStore::open(state_dir);
+  if (options.code_storage_limit < 0) return startup_error("--code-storage-limit must be >= 0");
+  if (options.concurrency_limit < 1) return startup_error("--concurrency-limit must be >= 1");
+  auto store = LambdaStore::open(state_dir, options.account_id);
   if (!store) return startup_error(store.error().describe());
   BlobStore blobs(state_blob_dir(state_dir));
 
@@ -118,6 +123,7 @@ int run_endpoint(const EndpointOptions& options) {
 #ifdef LCD_HAVE_RUNTIME
   runtime::EngineOptions engine_options;
   engine_options.state_dir = state_dir;
+  engine_options.concurrency_limit = options.concurrency_limit;
   auto engine = std::make_unique<EngineBackend>(engine_options);
   invoker = engine.get();
 #endif
@@ -134,6 +140,8 @@ int run_endpoint(const EndpointOptions& options) {
   api_options.account_id = options.account_id;
   api_options.update_delay_ms = options.update_delay_ms;
   api_options.state_dir = state_dir;
+  api_options.code_storage_limit = options.code_storage_limit;
+  api_options.concurrency_limit = options.concurrency_limit;
   LambdaApi lambda(api_options, **store, blobs, system_clock(), faults.get(), invoker);
   ServiceRouter router(router_options, faults.get(), system_clock());
   router.add_service("lambda", lambda, ServiceInfo{WireProtocol::rest_json, {}, {}, {}});
@@ -148,7 +156,7 @@ int run_endpoint(const EndpointOptions& options) {
   router.add_service("sts", **sts, ServiceInfo{WireProtocol::query, sts::StsService::k_xmlns, sts::StsService::actions(), {}});
 #endif
 #ifdef LCD_HAVE_CLOUDFORMATION
-  cloudformation::LambdaApiProvisioner provisioner(lambda, options.region);
+  cloudformation::LambdaApiProvisioner provisioner(lambda, options.region, options.account_id);
   auto stacks = cloudformation::StackService::open(
       cloudformation::StackServiceOptions{state_dir, options.region, options.account_id}, &provisioner, s3->get());
   if (!stacks) return startup_error("cloudformation: " + stacks.error().describe());

@@ -16,6 +16,8 @@ struct EndpointOptions {
   std::string region = "us-east-1";
   std::string account_id = "000000000000";
   int update_delay_ms = 100;       // Pending/InProgress window
+  int64_t code_storage_limit = 80530636800;  // Lambda code storage per account and region (AWS's 75 GB)
+  int concurrency_limit = 10;      // Lambda concurrent executions per account and region
 };
 
 // $XDG_DATA_HOME/lambda-cd/local, else ~/.local/share/lambda-cd/local.

@@ -14,7 +14,8 @@ class InvokeBackend {
   virtual ~InvokeBackend() = default;
   virtual Result<runtime::InvokeResult> invoke(const runtime::InvokeRequest& request) = 0;
   virtual void invoke_async(runtime::InvokeRequest request) = 0;
-  virtual void forget_function(const std::string& function_name) = 0;
+  virtual void forget_function(const std::string& account, const std::string& region,
+                               const std::string& function_name) = 0;
 };
 
 }  // namespace lcd::local

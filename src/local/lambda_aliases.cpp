@@ -1,4 +1,4 @@
-// Alias and tag operations of the Lambda API.
+// Alias operations of the Lambda API.
 #include <nlohmann/json.hpp>
 
 #include "local/function_name.hpp"
@@ -6,7 +6,6 @@
 #include "local/lambda_render.hpp"
 #include "local/lambda_validation.hpp"
 #include "local/pagination.hpp"
-#include "util/crypto.hpp"
 
 namespace lcd::local {
 
@@ -14,22 +13,33 @@ using nlohmann::json;
 
 namespace {
 
-ApiError alias_name_violation(const std::string& name) {
-  return constraint_violation(name, "name",
-                              "Member must satisfy regular expression pattern: (?!^[0-9]+$)([a-zA-Z0-9-_]+)");
+void alias_name_violations(const std::string& name, Violations& v) {
+  if (name.size() > 128) v.add(name, "name", "Member must have length less than or equal to 128");
+  if (!is_valid_alias_name(name) && name.size() <= 128) {
+    v.add(name, "name", "Member must satisfy regular expression pattern: (?!^[0-9]+$)([a-zA-Z0-9-_]+)");
+  }
 }
 
-}  // namespace
+void function_version_violations(const json& v, Violations& out) {
+  std::string text = v.is_string() ? v.get<std::string>() : v.dump();
+  if (text.empty() || text.size() > 1024) {
+    out.add(text, "functionVersion",
+            text.empty() ? "Member must have length greater than or equal to 1"
+                         : "Member must have length less than or equal to 1024");
+  } else if (text != "$LATEST" && text != "$LATEST.PUBLISHED" && !std::all_of(text.begin(), text.end(), ::isdigit)) {
+    out.add(text, "functionVersion", "Member must satisfy regular expression pattern: (\\$LATEST(\\.PUBLISHED)?|[0-9]+)");
+  }
+}
 
 // Checks that `version` ("$LATEST" or N) and the routing's additional version exist for `function`.
-static ApiResult<void> check_alias_target(LambdaStore& store, const std::string& region, const std::string& account,
-                                          const std::string& function, const std::string& version,
-                                          const json& routing) {
+ApiResult<void> check_alias_target(LambdaStore& store, const Scope& scope, const std::string& function,
+                                   const std::string& version, const json& routing) {
   auto exists = [&](const std::string& v) -> ApiResult<void> {
     if (v == "$LATEST") return {};
-    auto row = store.get_version(region, function, std::stoll(v));
+    auto row = is_version_number(v) ? store.get_version(scope, function, std::stoll(v))
+                                    : Result<std::optional<VersionRow>>(std::nullopt);
     if (!row) return api_fail(from_error(row.error()));
-    if (!*row) return api_fail(not_found("Function not found: " + qualified_arn(region, account, function, v)));
+    if (!*row) return api_fail(not_found("Function not found: " + qualified_arn(scope.region, scope.account, function, v)));
     return {};
   };
   if (auto ok = exists(version); !ok) return ok;
@@ -40,93 +50,99 @@ static ApiResult<void> check_alias_target(LambdaStore& store, const std::string&
   return {};
 }
 
+}  // namespace
+
 LambdaApi::Reply LambdaApi::create_alias(Call& call, const std::string& name_segment) {
-  auto ref = function_ref(call, name_segment, false);
+  auto ref = function_ref(call, name_segment, NameShape::plain);
   if (!ref) return api_fail(ref.error());
   if (!ref->qualifier.empty()) return api_fail(invalid_parameter("Alias cannot be created on a qualified function ARN"));
   auto body = parse_body(call.request);
   if (!body) return api_fail(body.error());
-  if (!body->contains("Name") || !(*body)["Name"].is_string()) return api_fail(invalid_parameter("Name is required"));
-  if (!body->contains("FunctionVersion") || !(*body)["FunctionVersion"].is_string()) {
-    return api_fail(invalid_parameter("FunctionVersion is required"));
+  Violations violations;
+  if (!body->contains("Name") || !(*body)["Name"].is_string()) {
+    violations.add_null("name");
+  } else {
+    alias_name_violations((*body)["Name"], violations);
   }
-  std::string name = (*body)["Name"];
-  std::string version = (*body)["FunctionVersion"];
-  if (!is_valid_alias_name(name)) return api_fail(alias_name_violation(name));
-  if (version != "$LATEST" && !is_version_number(version)) {
-    return api_fail(constraint_violation(version, "functionVersion",
-                                         "Member must satisfy regular expression pattern: (\\$LATEST|[0-9]+)"));
+  if (!body->contains("FunctionVersion")) {
+    violations.add_null("functionVersion");
+  } else {
+    function_version_violations((*body)["FunctionVersion"], violations);
   }
+  if (body->contains("Description") && (*body)["Description"].is_string() &&
+      (*body)["Description"].get_ref<const std::string&>().size() > 256) {
+    violations.add((*body)["Description"], "description", "Member must have length less than or equal to 256");
+  }
+  if (!violations.empty()) return api_fail(violations.error());
   if (auto d = validate_description(*body); !d) return api_fail(d.error());
+  const std::string name = (*body)["Name"];
+  const std::string version = (*body)["FunctionVersion"];
   json weights = json::object();
   if (body->contains("RoutingConfig")) {
     if (auto ok = validate_routing((*body)["RoutingConfig"], version); !ok) return api_fail(ok.error());
     weights = (*body)["RoutingConfig"].value("AdditionalVersionWeights", json::object());
   }
-  const std::string region = call.context.region;
+  const Scope scope = call.scope;
   auto result = m_store.write([&]() -> ApiResult<json> {
-    auto row = require_function(region, ref->name);
+    // Recorded from AWS (2025): a missing function is named with the version asked for.
+    auto row = require_function(scope, ref->name, version);
     if (!row) return api_fail(row.error());
-    if (auto ok = check_alias_target(m_store, region, m_options.account_id, ref->name, version, weights); !ok) {
-      return api_fail(ok.error());
-    }
-    auto existing = m_store.get_alias(region, ref->name, name);
+    if (auto ok = check_alias_target(m_store, scope, ref->name, version, weights); !ok) return api_fail(ok.error());
+    auto existing = m_store.get_alias(scope, ref->name, name);
     if (!existing) return api_fail(from_error(existing.error()));
     if (*existing) {
-      return api_fail(conflict("Alias already exists: " + qualified_arn(region, m_options.account_id, ref->name, name)));
+      return api_fail(conflict("Alias already exists: " + qualified_arn(scope.region, scope.account, ref->name, name)));
     }
-    AliasRow alias{region, ref->name, name, version, body->value("Description", ""), weights.dump(), random_uuid()};
+    AliasRow alias{scope.account, scope.region, ref->name, name, version, body->value("Description", ""),
+                   weights.dump(), new_revision()};
     if (auto put = m_store.put_alias(alias); !put) return api_fail(from_error(put.error()));
-    return render_alias(alias, m_options.account_id);
+    return render_alias(alias);
   });
   if (!result) return api_fail(result.error());
   return json_response(201, *result);
 }
 
 LambdaApi::Reply LambdaApi::get_alias(Call& call, const std::string& name_segment, const std::string& alias_name) {
-  auto ref = function_ref(call, name_segment, false);
+  auto ref = function_ref(call, name_segment, NameShape::plain);
   if (!ref) return api_fail(ref.error());
-  if (!is_valid_alias_name(alias_name)) return api_fail(alias_name_violation(alias_name));
-  const std::string region = call.context.region;
+  Violations violations;
+  alias_name_violations(alias_name, violations);
+  if (!violations.empty()) return api_fail(violations.error());
+  const Scope scope = call.scope;
   auto result = m_store.read([&]() -> ApiResult<json> {
-    auto alias = m_store.get_alias(region, ref->name, alias_name);
+    auto alias = m_store.get_alias(scope, ref->name, alias_name);
     if (!alias) return api_fail(from_error(alias.error()));
     if (!*alias) {
-      auto row = require_function(region, ref->name);
+      auto row = require_function(scope, ref->name);
       if (!row) return api_fail(row.error());
-      return api_fail(not_found("Cannot find alias arn: " +
-                                qualified_arn(region, m_options.account_id, ref->name, alias_name)));
+      return api_fail(not_found("Cannot find alias arn: " + qualified_arn(scope.region, scope.account, ref->name, alias_name)));
     }
-    return render_alias(**alias, m_options.account_id);
+    return render_alias(**alias);
   });
   if (!result) return api_fail(result.error());
   return json_response(200, *result);
 }
 
 LambdaApi::Reply LambdaApi::update_alias(Call& call, const std::string& name_segment, const std::string& alias_name) {
-  auto ref = function_ref(call, name_segment, false);
+  auto ref = function_ref(call, name_segment, NameShape::plain);
   if (!ref) return api_fail(ref.error());
-  if (!is_valid_alias_name(alias_name)) return api_fail(alias_name_violation(alias_name));
   auto body = parse_body(call.request);
   if (!body) return api_fail(body.error());
+  Violations violations;
+  alias_name_violations(alias_name, violations);
+  if (body->contains("FunctionVersion")) function_version_violations((*body)["FunctionVersion"], violations);
+  if (!violations.empty()) return api_fail(violations.error());
   if (auto d = validate_description(*body); !d) return api_fail(d.error());
   std::string revision = body->value("RevisionId", "");
-  if (body->contains("FunctionVersion")) {
-    const json& v = (*body)["FunctionVersion"];
-    if (!v.is_string() || (v != "$LATEST" && !is_version_number(v.get<std::string>()))) {
-      return api_fail(constraint_violation(v.dump(), "functionVersion",
-                                           "Member must satisfy regular expression pattern: (\\$LATEST|[0-9]+)"));
-    }
-  }
-  const std::string region = call.context.region;
+  const Scope scope = call.scope;
   auto result = m_store.write([&]() -> ApiResult<json> {
-    auto alias = m_store.get_alias(region, ref->name, alias_name);
+    auto alias = m_store.get_alias(scope, ref->name, alias_name);
     if (!alias) return api_fail(from_error(alias.error()));
     if (!*alias) {
-      auto row = require_function(region, ref->name);
+      auto row = require_function(scope, ref->name);
       if (!row) return api_fail(row.error());
-      return api_fail(not_found("Cannot find alias arn: " +
-                                qualified_arn(region, m_options.account_id, ref->name, alias_name)));
+      // Recorded from AWS (2025): UpdateAlias words it differently from GetAlias.
+      return api_fail(not_found("Alias not found: " + qualified_arn(scope.region, scope.account, ref->name, alias_name)));
     }
     AliasRow updated = **alias;
     if (!revision.empty() && revision != updated.revision_id) return api_fail(revision_mismatch());
@@ -143,41 +159,39 @@ LambdaApi::Reply LambdaApi::update_alias(Call& call, const std::string& name_seg
         return api_fail(ok.error());
       }
     }
-    if (auto ok = check_alias_target(m_store, region, m_options.account_id, ref->name, updated.function_version,
-                                     weights);
-        !ok) {
+    if (auto ok = check_alias_target(m_store, scope, ref->name, updated.function_version, weights); !ok) {
       return api_fail(ok.error());
     }
     updated.routing_json = weights.dump();
-    updated.revision_id = random_uuid();
+    updated.revision_id = new_revision();
     if (auto put = m_store.put_alias(updated); !put) return api_fail(from_error(put.error()));
-    return render_alias(updated, m_options.account_id);
+    return render_alias(updated);
   });
   if (!result) return api_fail(result.error());
   return json_response(200, *result);
 }
 
 LambdaApi::Reply LambdaApi::delete_alias(Call& call, const std::string& name_segment, const std::string& alias_name) {
-  auto ref = function_ref(call, name_segment, false);
+  auto ref = function_ref(call, name_segment, NameShape::plain);
   if (!ref) return api_fail(ref.error());
-  if (!is_valid_alias_name(alias_name)) return api_fail(alias_name_violation(alias_name));
-  const std::string region = call.context.region;
+  Violations violations;
+  alias_name_violations(alias_name, violations);
+  if (!violations.empty()) return api_fail(violations.error());
+  const Scope scope = call.scope;
   auto result = m_store.write([&]() -> ApiResult<bool> {
-    auto row = require_function(region, ref->name);
+    auto row = require_function(scope, ref->name);
     if (!row) return api_fail(row.error());
-    auto deleted = m_store.delete_alias(region, ref->name, alias_name);
+    // A missing alias is not an error (AWS answers 204; the model lists no ResourceNotFound).
+    auto deleted = m_store.delete_alias(scope, ref->name, alias_name);
     if (!deleted) return api_fail(from_error(deleted.error()));
     return *deleted;
   });
   if (!result) return api_fail(result.error());
-  HttpResponse response;
-  response.status = 204;
-  response.content_type.clear();
-  return response;
+  return empty_response(204);
 }
 
 LambdaApi::Reply LambdaApi::list_aliases(Call& call, const std::string& name_segment) {
-  auto ref = function_ref(call, name_segment, false);
+  auto ref = function_ref(call, name_segment, NameShape::plain);
   if (!ref) return api_fail(ref.error());
   auto limit = page_size(call.request, 10000);
   if (!limit) return api_fail(limit.error());
@@ -188,109 +202,26 @@ LambdaApi::Reply LambdaApi::list_aliases(Call& call, const std::string& name_seg
     if (!key) return api_fail(key.error());
     after = *key;
   }
-  const std::string region = call.context.region;
+  const Scope scope = call.scope;
   auto result = m_store.read([&]() -> ApiResult<json> {
-    auto row = require_function(region, ref->name);
+    auto row = require_function(scope, ref->name);
     if (!row) return api_fail(row.error());
     json items = json::array();
     std::string cursor = after;
     std::string last;
     while (true) {
-      auto aliases = m_store.list_aliases(region, ref->name, cursor, *limit + 1);
+      auto aliases = m_store.list_aliases(scope, ref->name, cursor, *limit + 1);
       if (!aliases) return api_fail(from_error(aliases.error()));
       if (aliases->empty()) break;
       for (const auto& alias : *aliases) {
         cursor = alias.name;
         if (!version_filter.empty() && alias.function_version != version_filter) continue;
         if (static_cast<int>(items.size()) == *limit) return json{{"Aliases", items}, {"NextMarker", encode_marker(last)}};
-        items.push_back(render_alias(alias, m_options.account_id));
+        items.push_back(render_alias(alias));
         last = alias.name;
       }
     }
     return json{{"Aliases", items}};
-  });
-  if (!result) return api_fail(result.error());
-  return json_response(200, *result);
-}
-
-namespace {
-
-ApiResult<FunctionRef> tag_target(const std::string& resource) {
-  auto ref = parse_function_ref(resource);
-  if (!ref) {
-    return api_fail(constraint_violation(resource, "resource",
-                                         "Member must satisfy regular expression pattern: arn:(aws[a-zA-Z-]*):lambda:"
-                                         "[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1}:\\d{12}:function:[a-zA-Z0-9-_]+"));
-  }
-  if (!ref->qualifier.empty()) {
-    return api_fail(invalid_parameter("Tags on function aliases and versions are not supported. Please specify a "
-                                      "function ARN."));
-  }
-  return std::move(*ref);
-}
-
-}  // namespace
-
-LambdaApi::Reply LambdaApi::tag_resource(Call& call, const std::string& resource) {
-  auto ref = tag_target(resource);
-  if (!ref) return api_fail(ref.error());
-  auto body = parse_body(call.request);
-  if (!body) return api_fail(body.error());
-  if (!body->contains("Tags") || !(*body)["Tags"].is_object()) return api_fail(invalid_parameter("Tags are required"));
-  for (const auto& [key, value] : (*body)["Tags"].items()) {
-    if (!value.is_string()) return api_fail(invalid_parameter("Tag values must be strings: " + key));
-  }
-  const std::string region = call.context.region;
-  auto result = m_store.write([&]() -> ApiResult<bool> {
-    auto row = require_function(region, ref->name);
-    if (!row) return api_fail(row.error());
-    json tags = json::parse(row->tags_json, nullptr, false);
-    if (!tags.is_object()) tags = json::object();
-    tags.update((*body)["Tags"]);
-    if (tags.size() > 50) return api_fail(invalid_parameter("Number of tags exceeds resource tag limit."));
-    row->tags_json = tags.dump();
-    if (auto put = m_store.put_function(*row); !put) return api_fail(from_error(put.error()));
-    return true;
-  });
-  if (!result) return api_fail(result.error());
-  HttpResponse response;
-  response.status = 204;
-  response.content_type.clear();
-  return response;
-}
-
-LambdaApi::Reply LambdaApi::untag_resource(Call& call, const std::string& resource) {
-  auto ref = tag_target(resource);
-  if (!ref) return api_fail(ref.error());
-  auto keys = call.request.query_params("tagKeys");
-  const std::string region = call.context.region;
-  auto result = m_store.write([&]() -> ApiResult<bool> {
-    auto row = require_function(region, ref->name);
-    if (!row) return api_fail(row.error());
-    json tags = json::parse(row->tags_json, nullptr, false);
-    if (!tags.is_object()) tags = json::object();
-    for (const auto& key : keys) tags.erase(key);
-    row->tags_json = tags.dump();
-    if (auto put = m_store.put_function(*row); !put) return api_fail(from_error(put.error()));
-    return true;
-  });
-  if (!result) return api_fail(result.error());
-  HttpResponse response;
-  response.status = 204;
-  response.content_type.clear();
-  return response;
-}
-
-LambdaApi::Reply LambdaApi::list_tags(Call& call, const std::string& resource) {
-  auto ref = tag_target(resource);
-  if (!ref) return api_fail(ref.error());
-  const std::string region = call.context.region;
-  auto result = m_store.read([&]() -> ApiResult<json> {
-    auto row = require_function(region, ref->name);
-    if (!row) return api_fail(row.error());
-    json tags = json::parse(row->tags_json, nullptr, false);
-    if (!tags.is_object()) tags = json::object();
-    return json{{"Tags", tags}};
   });
   if (!result) return api_fail(result.error());
   return json_response(200, *result);

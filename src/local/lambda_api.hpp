@@ -1,6 +1,8 @@
 #pragma once
-// The Lambda REST-JSON API (2015-03-31) over the durable store: function, version and alias
-// management, tags, account settings, code download and Invoke (aws-api-notes §2-§6).
+// The Lambda REST-JSON API (2015-03-31) over the durable store: functions, versions, aliases,
+// tags, resource policies, reserved concurrency, account settings, code download and Invoke
+// (aws-api-notes §2-§6, aws-api-notes-2 §18). Operations of the service model it does not serve
+// answer 501 NotImplementedException naming the operation.
 
 #include <nlohmann/json_fwd.hpp>
 
@@ -29,6 +31,12 @@ struct LambdaApiOptions {
   std::string account_id = "000000000000";
   int update_delay_ms = 100;
   std::filesystem::path state_dir;
+  // Code storage per account and region (AccountLimit.TotalCodeSize); beyond it CreateFunction,
+  // UpdateFunctionCode and PublishVersion answer CodeStorageExceededException.
+  int64_t code_storage_limit = 80530636800;  // AWS's default, 75 GB
+  // Concurrent executions per account and region (AccountLimit.ConcurrentExecutions): the limit
+  // the execution engine enforces.
+  int concurrency_limit = 10;
 };
 
 class LambdaApi final : public Service {
@@ -53,11 +61,12 @@ class LambdaApi final : public Service {
     const HttpRequest& request;
     const RequestContext& context;
     std::vector<std::string> segments;  // decoded path segments
+    Scope scope;                        // the account and region the request acts in
   };
 
   Reply dispatch(Call& call);
 
-  // Functions and versions (lambda_functions.cpp).
+  // Functions (lambda_functions.cpp).
   Reply create_function(Call& call);
   Reply get_function(Call& call, const std::string& name_segment, bool configuration_only);
   Reply update_function_code(Call& call, const std::string& name_segment);
@@ -67,22 +76,42 @@ class LambdaApi final : public Service {
   // Records what $LATEST was before `updated`, served to invokes until its InProgress window ends.
   ApiResult<void> keep_latest_before_update(const FunctionRow& updated, LatestBeforeUpdate previous);
   Reply update_function_configuration(Call& call, const std::string& name_segment);
-  Reply publish_version(Call& call, const std::string& name_segment);
-  Reply list_versions(Call& call, const std::string& name_segment);
   Reply list_functions(Call& call);
   Reply delete_function(Call& call, const std::string& name_segment);
-  Reply get_account_settings(Call& call);
   Reply download_code(Call& call, const std::string& blob_name);
 
-  // Aliases and tags (lambda_aliases.cpp).
+  // Versions (lambda_versions.cpp).
+  Reply publish_version(Call& call, const std::string& name_segment);
+  Reply list_versions(Call& call, const std::string& name_segment);
+  // Snapshots $LATEST as a new version, or returns the last one when nothing changed since; the
+  // version is Pending while $LATEST is busy. Changes $LATEST's RevisionId. Call inside a store write.
+  ApiResult<VersionRow> publish_locked(FunctionRow& row, const std::string* description);
+
+  // Aliases (lambda_aliases.cpp).
   Reply create_alias(Call& call, const std::string& name_segment);
   Reply get_alias(Call& call, const std::string& name_segment, const std::string& alias);
   Reply update_alias(Call& call, const std::string& name_segment, const std::string& alias);
   Reply delete_alias(Call& call, const std::string& name_segment, const std::string& alias);
   Reply list_aliases(Call& call, const std::string& name_segment);
+
+  // Tags (lambda_tags.cpp).
   Reply tag_resource(Call& call, const std::string& resource);
   Reply untag_resource(Call& call, const std::string& resource);
   Reply list_tags(Call& call, const std::string& resource);
+  ApiResult<FunctionRef> tag_target(const Call& call, const std::string& resource);
+
+  // Resource-based policies (lambda_policies.cpp).
+  Reply add_permission(Call& call, const std::string& name_segment);
+  Reply remove_permission(Call& call, const std::string& name_segment, const std::string& statement_id);
+  Reply get_policy(Call& call, const std::string& name_segment);
+
+  // Reserved concurrency and account settings (lambda_concurrency.cpp).
+  Reply put_function_concurrency(Call& call, const std::string& name_segment);
+  Reply get_function_concurrency(Call& call, const std::string& name_segment);
+  Reply delete_function_concurrency(Call& call, const std::string& name_segment);
+  Reply get_account_settings(Call& call);
+  // CodeStorageExceededException when adding `added_bytes` of code to the scope would pass the limit.
+  ApiResult<void> check_code_storage(const Scope& scope, int64_t added_bytes);
 
   // Invoke (lambda_invoke.cpp).
   Reply invoke(Call& call, const std::string& name_segment, bool legacy_async);
@@ -91,28 +120,31 @@ class LambdaApi final : public Service {
   int64_t now_ms() const;
   std::string now_lambda_time() const;
   int64_t busy_window_ms();
-  std::string arn(const std::string& region, const std::string& name) const;
   ApiResult<nlohmann::json> parse_body(const HttpRequest& request) const;
   // 409 when the function is Pending or an update is InProgress (or a conflict fault fires).
   ApiResult<void> check_not_busy(const FunctionRow& row);
-  ApiResult<FunctionRow> require_function(const std::string& region, const std::string& name);
+  // The function, or ResourceNotFoundException naming its ARN (with ":<qualifier>" when given).
+  ApiResult<FunctionRow> require_function(const Scope& scope, const std::string& name,
+                                          const std::string& qualifier = "");
   HttpResponse json_response(int status, const nlohmann::json& body) const;
+  static HttpResponse empty_response(int status);
   double random_unit();
-  // The function named by a path segment, with the qualifier from the segment or ?Qualifier=
-  // (InvalidParameterValueException when both are given and differ).
-  ApiResult<FunctionRef> function_ref(const Call& call, const std::string& segment, bool allow_dot);
-  // Snapshots $LATEST as a new version, or returns the last one when nothing changed since.
-  // Call inside a store write.
-  ApiResult<VersionRow> publish_locked(FunctionRow& row, const std::string* description);
+  std::string new_revision();
+  // The function named by `text` (a path segment, or CreateFunction's FunctionName), validated
+  // against the shape's constraints together with ?Qualifier= (ValidationException listing every
+  // violation), with the qualifier from the name or the query (InvalidParameterValueException
+  // when both are given and differ). An ARN of another region is not found; of another account,
+  // AccessDeniedException.
+  ApiResult<FunctionRef> function_ref(const Call& call, const std::string& text, NameShape shape);
   ApiError revision_mismatch() const;
 
   // Published versions are immutable, so their ListVersionsByFunction entries are rendered once.
   std::string cached_version_entry(const VersionRow& row);
-  void forget_cached_versions(const std::string& region, const std::string& name);
+  void forget_cached_versions(const Scope& scope, const std::string& name);
 
   LambdaApiOptions m_options;
   std::mutex m_cache_mutex;
-  std::map<std::string, std::string> m_version_entries;  // "<region>\n<name>\n<version>" -> JSON text
+  std::map<std::string, std::string> m_version_entries;  // "<account>\n<region>\n<name>\n<version>" -> JSON text
   LambdaStore& m_store;
   BlobStore& m_blobs;
   Clock& m_clock;

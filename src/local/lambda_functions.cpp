@@ -1,4 +1,4 @@
-// Function and version operations of the Lambda API.
+// Function operations of the Lambda API: create, read, update, list, delete.
 #include <nlohmann/json.hpp>
 
 #include <limits>
@@ -16,154 +16,164 @@ namespace lcd::local {
 
 using nlohmann::json;
 
-ApiResult<FunctionRef> LambdaApi::function_ref(const Call& call, const std::string& segment, bool allow_dot) {
-  auto ref = parse_function_ref(segment, allow_dot);
-  if (!ref) {
-    return api_fail(constraint_violation(
-        segment, "functionName",
-        "Member must satisfy regular expression pattern: (arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}((-gov)|(-iso([a-z]?)))?"
-        "-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?"));
+namespace {
+
+// A request over the operation's limit: 413, "Zipped size ..." when the zip alone is over the
+// zipped limit (AWS checks that first), else "Request must be smaller than ...".
+ApiError oversized_request(const HttpRequest& request, const char* operation, bool code_in_member) {
+  json body = json::parse(request.body, nullptr, false);
+  const json* zip = nullptr;
+  if (body.is_object()) {
+    if (code_in_member && body.contains("Code") && body["Code"].is_object()) zip = &body["Code"];
+    if (!code_in_member) zip = &body;
   }
-  if (call.request.has_query_param("Qualifier")) {
-    std::string q = call.request.query_param("Qualifier");
-    if (!is_valid_qualifier(q)) {
-      return api_fail(constraint_violation(q, "qualifier",
-                                           "Member must satisfy regular expression pattern: (|[a-zA-Z0-9$_-]+)"));
-    }
-    if (!ref->qualifier.empty() && ref->qualifier != q) {
-      return api_fail(invalid_parameter("The derived qualifier from the function name does not match the specified qualifier."));
-    }
-    ref->qualifier = q;
+  if (zip && zip->contains("ZipFile") && (*zip)["ZipFile"].is_string() &&
+      (*zip)["ZipFile"].get_ref<const std::string&>().size() / 4 * 3 > k_max_zipped_bytes) {
+    return too_large("Zipped size must be smaller than " + std::to_string(k_max_zipped_bytes) + " bytes");
   }
-  return std::move(*ref);
+  return too_large("Request must be smaller than " + std::to_string(k_max_create_request_bytes) + " bytes for the " +
+                   operation + " operation");
 }
 
-ApiError LambdaApi::revision_mismatch() const {
-  return precondition_failed(
-      "The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve "
-      "the latest Revision Id");
-}
-
-ApiResult<VersionRow> LambdaApi::publish_locked(FunctionRow& row, const std::string* description) {
-  std::string hash = source_hash(row.spec_json, row.code_sha256);
-  if (row.last_published > 0 && row.published_source_hash == hash) {
-    auto existing = m_store.get_version(row.region, row.name, row.last_published);
-    if (!existing) return api_fail(from_error(existing.error()));
-    if (*existing) return std::move(**existing);
-  }
-  VersionRow version;
-  version.region = row.region;
-  version.function_name = row.name;
-  version.version = row.next_version;
-  json spec = json::parse(row.spec_json);
-  if (description) spec["Description"] = *description;
-  version.spec_json = spec.dump();
-  version.code_sha256 = row.code_sha256;
-  version.code_size = row.code_size;
-  version.revision_id = random_uuid();
-  version.last_modified = now_lambda_time();
-  row.next_version += 1;
-  row.last_published = version.version;
-  row.published_source_hash = hash;
-  if (auto put = m_store.put_version(version); !put) return api_fail(from_error(put.error()));
-  if (auto put = m_store.put_function(row); !put) return api_fail(from_error(put.error()));
-  return version;
-}
+}  // namespace
 
 LambdaApi::Reply LambdaApi::create_function(Call& call) {
-  if (call.request.body.size() > k_max_request_bytes) {
-    return api_fail(too_large("Request must be smaller than " + std::to_string(k_max_request_bytes) +
-                              " bytes for the CreateFunction operation"));
+  if (call.request.body.size() > k_max_create_request_bytes) {
+    return api_fail(oversized_request(call.request, "CreateFunction", true));
   }
   auto body = parse_body(call.request);
   if (!body) return api_fail(body.error());
+  if (auto typed = check_spec_types(*body); !typed) return api_fail(typed.error());
+  // Model constraints of the whole request first, reported together (required members, the
+  // name's length and pattern, then the configuration's).
+  Violations violations;
+  std::string name_text;
+  std::optional<FunctionRef> ref;
   if (!body->contains("FunctionName") || !(*body)["FunctionName"].is_string()) {
-    return api_fail(invalid_parameter("FunctionName is required"));
+    violations.add_null("functionName");
+  } else {
+    name_text = (*body)["FunctionName"].get<std::string>();
+    if (name_text.size() > function_name_max_length(NameShape::plain)) {
+      violations.add(name_text, "functionName", "Member must have length less than or equal to 140");
+    }
+    ref = match_function_name(name_text, NameShape::plain);
+    if (!ref) {
+      violations.add(name_text, "functionName",
+                     "Member must satisfy regular expression pattern: " +
+                         std::string(function_name_pattern(NameShape::plain)));
+    }
   }
-  auto ref = parse_function_ref((*body)["FunctionName"].get<std::string>());
-  if (!ref || !ref->qualifier.empty()) {
-    return api_fail(constraint_violation((*body)["FunctionName"].get<std::string>(), "functionName",
-                                         "Member must satisfy regular expression pattern: (arn:(aws[a-zA-Z-]*)?:lambda:)?"
-                                         "([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?"
-                                         "([a-zA-Z0-9-_]+)"));
+  if (!body->contains("Role")) violations.add_null("role");
+  if (!body->contains("Code")) violations.add_null("code");
+  collect_spec_violations(*body, violations);
+  if (!violations.empty()) return api_fail(violations.error());
+  // Recorded from AWS (2025): a name over 64 characters is InvalidParameterValueException with a
+  // constraint text; an ARN of another region is not found, of another account access denied.
+  if (ref->name.size() > k_function_name_part_max) {
+    Violations too_long;
+    too_long.add(name_text, "functionName", "Member must have length less than or equal to 64");
+    return api_fail(too_long.error("InvalidParameterValueException"));
   }
-  if (!body->contains("Role")) return api_fail(invalid_parameter("Role is required"));
+  if (!ref->region.empty() && ref->region != call.scope.region) {
+    return api_fail(not_found("Functions from '" + ref->region + "' are not reachable in this region ('" +
+                              call.scope.region + "')"));
+  }
+  if (!ref->account.empty() && ref->account != call.scope.account) {
+    ApiError e;
+    e.status = 403;
+    e.code = "AccessDeniedException";
+    e.null_message = true;
+    return api_fail(e);
+  }
+  if (!ref->qualifier.empty()) {
+    // Not observed on AWS; a function is created unqualified.
+    return api_fail(invalid_parameter("A qualifier cannot be given when creating a function: " + name_text));
+  }
   json spec = default_spec();
-  if (auto applied = apply_spec_fields(*body, spec); !applied) return api_fail(applied.error());
+  if (auto applied = apply_spec_fields(*body, spec, call.request.body); !applied) return api_fail(applied.error());
   if (auto complete = check_complete_spec(spec); !complete) return api_fail(complete.error());
-  if (!body->contains("Code") || !(*body)["Code"].is_object()) return api_fail(invalid_parameter("Code is required"));
-  auto zip = code_zip((*body)["Code"]);
-  if (!zip) return api_fail(zip.error());
+  if (!(*body)["Code"].is_object()) return api_fail(invalid_parameter("Invalid type for parameter Code"));
   json tags = json::object();
   if (body->contains("Tags")) {
-    if (!(*body)["Tags"].is_object()) return api_fail(invalid_parameter("Tags must be a map"));
+    if (auto ok = validate_tags((*body)["Tags"]); !ok) return api_fail(ok.error());
     tags = (*body)["Tags"];
   }
+  auto zip = code_zip((*body)["Code"]);
+  if (!zip) return api_fail(zip.error());
   auto blob_hold = m_blobs.hold();  // until the function row referring to the blob is committed
   auto hex = m_blobs.put(*zip);
   if (!hex) return api_fail(from_error(hex.error()));
   bool publish = body->value("Publish", false);
 
   FunctionRow row;
-  row.region = call.context.region;
+  row.account = call.scope.account;
+  row.region = call.scope.region;
   row.name = ref->name;
   row.spec_json = spec.dump();
   row.code_sha256 = base64_encode(sha256(*zip));
   row.code_size = static_cast<int64_t>(zip->size());
-  row.revision_id = random_uuid();
+  // Pending has its own RevisionId; another comes when the function becomes Active.
+  row.revision_id = new_revision();
+  row.settled_revision_id = new_revision();
   row.last_modified = now_lambda_time();
   row.busy_until_ms = now_ms() + busy_window_ms();
   row.creating = true;
   row.tags_json = tags.dump();
   auto result = m_store.write([&]() -> ApiResult<json> {
-    auto existing = m_store.get_function(row.region, row.name);
+    auto existing = m_store.get_function(call.scope, row.name);
     if (!existing) return api_fail(from_error(existing.error()));
     if (*existing) return api_fail(conflict("Function already exist: " + row.name));
+    if (auto room = check_code_storage(call.scope, row.code_size); !room) return api_fail(room.error());
     if (auto put = m_store.put_function(row); !put) return api_fail(from_error(put.error()));
     if (publish) {
+      const std::string creating_revision = row.revision_id;
       auto version = publish_locked(row, nullptr);
       if (!version) return api_fail(version.error());
-      json out = render_version(*version, m_options.account_id);
-      out["State"] = "Pending";
-      out["StateReason"] = "The function is being created.";
-      out["StateReasonCode"] = "Creating";
-      out.erase("LastUpdateStatus");
+      // Recorded from AWS (2025): version 1, Pending, with the unqualified ARN and the creation's
+      // RevisionId.
+      json out = render_version(*version, now_ms());
+      out["FunctionArn"] = function_arn(row.region, row.account, row.name);
+      out["RevisionId"] = creating_revision;
       return out;
     }
-    return render_latest(row, m_options.account_id, now_ms(), false);
+    return render_latest(row, now_ms(), false);
   });
   if (!result) return api_fail(result.error());
   return json_response(201, *result);
 }
 
 LambdaApi::Reply LambdaApi::get_function(Call& call, const std::string& name_segment, bool configuration_only) {
-  auto ref = function_ref(call, name_segment, true);
+  auto ref = function_ref(call, name_segment, NameShape::namespaced);
   if (!ref) return api_fail(ref.error());
-  const std::string& region = call.context.region;
-  const std::string& account = m_options.account_id;
+  const Scope& scope = call.scope;
   auto result = m_store.read([&]() -> ApiResult<json> {
-    auto row = require_function(region, ref->name);
+    const std::string& qualifier = ref->qualifier;
+    auto row = require_function(scope, ref->name, qualifier);
     if (!row) return api_fail(row.error());
-    std::string qualifier = ref->qualifier;
+    auto missing = [&] {
+      return not_found("Function not found: " + qualified_arn(scope.region, scope.account, ref->name, qualifier));
+    };
     std::string target_version = qualifier.empty() ? "$LATEST" : qualifier;
+    std::string through_alias;
     if (!qualifier.empty() && qualifier != "$LATEST" && !is_version_number(qualifier)) {
-      auto alias = m_store.get_alias(region, ref->name, qualifier);
+      if (!is_valid_alias_name(qualifier)) return api_fail(missing());
+      auto alias = m_store.get_alias(scope, ref->name, qualifier);
       if (!alias) return api_fail(from_error(alias.error()));
-      if (!*alias) return api_fail(not_found("Function not found: " + qualified_arn(region, account, ref->name, qualifier)));
+      if (!*alias) return api_fail(missing());
       target_version = (*alias)->function_version;
+      through_alias = qualifier;
     }
     json config;
     std::string code_sha;
     if (target_version == "$LATEST") {
-      config = render_latest(*row, account, now_ms(), qualifier == "$LATEST");
+      config = render_latest(*row, now_ms(), qualifier == "$LATEST");
+      if (!through_alias.empty()) config["FunctionArn"] = qualified_arn(scope.region, scope.account, ref->name, through_alias);
       code_sha = row->code_sha256;
     } else {
-      auto version = m_store.get_version(region, ref->name, std::stoll(target_version));
+      auto version = m_store.get_version(scope, ref->name, std::stoll(target_version));
       if (!version) return api_fail(from_error(version.error()));
-      if (!*version) {
-        return api_fail(not_found("Function not found: " + qualified_arn(region, account, ref->name, qualifier)));
-      }
-      config = render_version(**version, account);
+      if (!*version) return api_fail(missing());
+      config = render_version(**version, now_ms(), ConfigView::full, through_alias);
       code_sha = (*version)->code_sha256;
     }
     if (configuration_only) return config;
@@ -173,6 +183,7 @@ LambdaApi::Reply LambdaApi::get_function(Call& call, const std::string& name_seg
                        {"Location", "http://" + host + "/_lambda-cd/code/" + code_sha_to_hex(code_sha) + ".zip"}}}};
     json tags = json::parse(row->tags_json, nullptr, false);
     if (tags.is_object() && !tags.empty()) out["Tags"] = tags;
+    if (row->reserved_concurrency >= 0) out["Concurrency"] = {{"ReservedConcurrentExecutions", row->reserved_concurrency}};
     return out;
   });
   if (!result) return api_fail(result.error());
@@ -205,57 +216,59 @@ ApiResult<std::string> LambdaApi::code_zip(const json& code) {
 }
 
 LambdaApi::Reply LambdaApi::update_function_code(Call& call, const std::string& name_segment) {
-  if (call.request.body.size() > k_max_request_bytes) {
-    return api_fail(too_large("Request must be smaller than " + std::to_string(k_max_request_bytes) +
-                              " bytes for the UpdateFunctionCode operation"));
+  if (call.request.body.size() > k_max_create_request_bytes) {
+    return api_fail(oversized_request(call.request, "UpdateFunctionCode", false));
   }
-  auto ref = function_ref(call, name_segment, false);
+  auto ref = function_ref(call, name_segment, NameShape::plain);
   if (!ref) return api_fail(ref.error());
   auto body = parse_body(call.request);
   if (!body) return api_fail(body.error());
-  auto zip = code_zip(*body);
-  if (!zip) return api_fail(zip.error());
   json arch_probe = json::object();
   if (body->contains("Architectures")) arch_probe["Architectures"] = (*body)["Architectures"];
   json arch_spec = json::object();
   if (auto a = apply_spec_fields(arch_probe, arch_spec); !a) return api_fail(a.error());
+  auto zip = code_zip(*body);
+  if (!zip) return api_fail(zip.error());
   bool dry_run = body->value("DryRun", false);
   bool publish = body->value("Publish", false);
   std::string revision = body->value("RevisionId", "");
-  std::string hex;
   auto blob_hold = m_blobs.hold();  // until the function row referring to the blob is committed
   if (!dry_run) {
-    auto stored = m_blobs.put(*zip);
-    if (!stored) return api_fail(from_error(stored.error()));
-    hex = *stored;
+    if (auto stored = m_blobs.put(*zip); !stored) return api_fail(from_error(stored.error()));
   }
-  const std::string region = call.context.region;
+  const Scope scope = call.scope;
   auto result = m_store.write([&]() -> ApiResult<json> {
-    auto row = require_function(region, ref->name);
+    auto row = require_function(scope, ref->name);
     if (!row) return api_fail(row.error());
+    const int64_t now = now_ms();
     if (auto idle = check_not_busy(*row); !idle) return api_fail(idle.error());
+    row->settle(now);
     if (!revision.empty() && revision != row->revision_id) return api_fail(revision_mismatch());
-    if (dry_run) return render_latest(*row, m_options.account_id, now_ms(), false);
+    if (dry_run) return render_latest(*row, now, false);
+    const int64_t new_size = static_cast<int64_t>(zip->size());
+    if (auto room = check_code_storage(scope, new_size - row->code_size); !room) return api_fail(room.error());
     const LatestBeforeUpdate previous{row->spec_json, row->code_sha256, 0};
     row->code_sha256 = base64_encode(sha256(*zip));
-    row->code_size = static_cast<int64_t>(zip->size());
+    row->code_size = new_size;
     if (arch_spec.contains("Architectures")) {
       json spec = json::parse(row->spec_json);
       spec["Architectures"] = arch_spec["Architectures"];
       row->spec_json = spec.dump();
     }
-    row->revision_id = random_uuid();
+    // InProgress has its own RevisionId; another comes when the update completes.
+    row->revision_id = new_revision();
+    row->settled_revision_id = new_revision();
     row->last_modified = now_lambda_time();
-    row->busy_until_ms = now_ms() + busy_window_ms();
+    row->busy_until_ms = now + busy_window_ms();
     row->creating = false;
     if (auto put = m_store.put_function(*row); !put) return api_fail(from_error(put.error()));
     if (auto kept = keep_latest_before_update(*row, previous); !kept) return api_fail(kept.error());
     if (publish) {
       auto version = publish_locked(*row, nullptr);
       if (!version) return api_fail(version.error());
-      return render_version(*version, m_options.account_id);
+      return render_version(*version, now);
     }
-    return render_latest(*row, m_options.account_id, now_ms(), false);
+    return render_latest(*row, now, false);
   });
   if (!result) return api_fail(result.error());
   return json_response(200, *result);
@@ -264,137 +277,43 @@ LambdaApi::Reply LambdaApi::update_function_code(Call& call, const std::string& 
 ApiResult<void> LambdaApi::keep_latest_before_update(const FunctionRow& updated, LatestBeforeUpdate previous) {
   if (updated.busy_until_ms <= now_ms()) return {};  // no InProgress window (update delay 0)
   previous.until_ms = updated.busy_until_ms;
-  if (auto put = m_store.put_latest_before_update(updated.region, updated.name, previous); !put) {
+  if (auto put = m_store.put_latest_before_update(updated.scope(), updated.name, previous); !put) {
     return api_fail(from_error(put.error()));
   }
   return {};
 }
 
 LambdaApi::Reply LambdaApi::update_function_configuration(Call& call, const std::string& name_segment) {
-  auto ref = function_ref(call, name_segment, false);
+  auto ref = function_ref(call, name_segment, NameShape::plain);
   if (!ref) return api_fail(ref.error());
   auto body = parse_body(call.request);
   if (!body) return api_fail(body.error());
   json probe = json::object();
-  if (auto applied = apply_spec_fields(*body, probe); !applied) return api_fail(applied.error());
+  if (auto applied = apply_spec_fields(*body, probe, call.request.body); !applied) return api_fail(applied.error());
   std::string revision = body->value("RevisionId", "");
-  const std::string region = call.context.region;
+  const Scope scope = call.scope;
   auto result = m_store.write([&]() -> ApiResult<json> {
-    auto row = require_function(region, ref->name);
+    auto row = require_function(scope, ref->name);
     if (!row) return api_fail(row.error());
+    const int64_t now = now_ms();
     if (auto idle = check_not_busy(*row); !idle) return api_fail(idle.error());
+    row->settle(now);
     if (!revision.empty() && revision != row->revision_id) return api_fail(revision_mismatch());
     const LatestBeforeUpdate previous{row->spec_json, row->code_sha256, 0};
     json spec = json::parse(row->spec_json);
-    if (auto applied = apply_spec_fields(*body, spec); !applied) return api_fail(applied.error());
+    if (auto applied = apply_spec_fields(*body, spec, call.request.body); !applied) return api_fail(applied.error());
     row->spec_json = spec.dump();
-    row->revision_id = random_uuid();
+    row->revision_id = new_revision();
+    row->settled_revision_id = new_revision();
     row->last_modified = now_lambda_time();
-    row->busy_until_ms = now_ms() + busy_window_ms();
+    row->busy_until_ms = now + busy_window_ms();
     row->creating = false;
     if (auto put = m_store.put_function(*row); !put) return api_fail(from_error(put.error()));
     if (auto kept = keep_latest_before_update(*row, previous); !kept) return api_fail(kept.error());
-    return render_latest(*row, m_options.account_id, now_ms(), false);
+    return render_latest(*row, now, false);
   });
   if (!result) return api_fail(result.error());
   return json_response(200, *result);
-}
-
-LambdaApi::Reply LambdaApi::publish_version(Call& call, const std::string& name_segment) {
-  auto ref = function_ref(call, name_segment, false);
-  if (!ref) return api_fail(ref.error());
-  auto body = parse_body(call.request);
-  if (!body) return api_fail(body.error());
-  if (auto d = validate_description(*body); !d) return api_fail(d.error());
-  std::string code_sha = body->value("CodeSha256", "");
-  std::string revision = body->value("RevisionId", "");
-  std::optional<std::string> description;
-  if (body->contains("Description")) description = (*body)["Description"].get<std::string>();
-  const std::string region = call.context.region;
-  auto result = m_store.write([&]() -> ApiResult<json> {
-    auto row = require_function(region, ref->name);
-    if (!row) return api_fail(row.error());
-    if (auto idle = check_not_busy(*row); !idle) return api_fail(idle.error());
-    if (!code_sha.empty() && code_sha != row->code_sha256) {
-      return api_fail(invalid_parameter("CodeSHA256 (" + code_sha + ") is different from current CodeSHA256 in $LATEST (" +
-                                        row->code_sha256 + "). Please try again with the CodeSHA256 in $LATEST."));
-    }
-    if (!revision.empty() && revision != row->revision_id) return api_fail(revision_mismatch());
-    auto version = publish_locked(*row, description ? &*description : nullptr);
-    if (!version) return api_fail(version.error());
-    return render_version(*version, m_options.account_id);
-  });
-  if (!result) return api_fail(result.error());
-  return json_response(201, *result);
-}
-
-std::string LambdaApi::cached_version_entry(const VersionRow& row) {
-  std::string key = row.region + "\n" + row.function_name + "\n" + std::to_string(row.version);
-  {
-    std::lock_guard lock(m_cache_mutex);
-    auto it = m_version_entries.find(key);
-    if (it != m_version_entries.end()) return it->second;
-  }
-  std::string text = render_version(row, m_options.account_id, true).dump();
-  std::lock_guard lock(m_cache_mutex);
-  if (m_version_entries.size() > 200000) m_version_entries.clear();
-  m_version_entries.emplace(std::move(key), text);
-  return text;
-}
-
-void LambdaApi::forget_cached_versions(const std::string& region, const std::string& name) {
-  std::string prefix = region + "\n" + name + "\n";
-  std::lock_guard lock(m_cache_mutex);
-  for (auto it = m_version_entries.lower_bound(prefix);
-       it != m_version_entries.end() && it->first.compare(0, prefix.size(), prefix) == 0;) {
-    it = m_version_entries.erase(it);
-  }
-}
-
-LambdaApi::Reply LambdaApi::list_versions(Call& call, const std::string& name_segment) {
-  auto ref = function_ref(call, name_segment, true);
-  if (!ref) return api_fail(ref.error());
-  auto limit = page_size(call.request, 50);
-  if (!limit) return api_fail(limit.error());
-  // Position keys: -1 before $LATEST, 0 after $LATEST, N after version N.
-  int64_t after = -1;
-  if (call.request.has_query_param("Marker")) {
-    auto key = decode_marker(call.request.query_param("Marker"));
-    if (!key) return api_fail(key.error());
-    char* end = nullptr;
-    after = std::strtoll(key->c_str(), &end, 10);
-    if (key->empty() || *end != '\0' || after < 0) return api_fail(invalid_parameter("Invalid marker"));
-  }
-  const std::string region = call.context.region;
-  // The body is assembled from pre-rendered entries: JSON rendering dominated this operation's cost.
-  auto result = m_store.read([&]() -> ApiResult<std::string> {
-    auto row = require_function(region, ref->name);
-    if (!row) return api_fail(row.error());
-    std::string items;
-    int count = 0;
-    int64_t last_key = after;
-    if (after < 0) {
-      items += render_latest(*row, m_options.account_id, now_ms(), true, true).dump();
-      ++count;
-      last_key = 0;
-    }
-    int remaining = *limit - count;
-    auto versions = m_store.list_versions(region, ref->name, std::max<int64_t>(after, 0), remaining + 1);
-    if (!versions) return api_fail(from_error(versions.error()));
-    bool more = static_cast<int>(versions->size()) > remaining;
-    for (int i = 0; i < remaining && i < static_cast<int>(versions->size()); ++i) {
-      if (!items.empty()) items += ",";
-      items += cached_version_entry((*versions)[i]);
-      last_key = (*versions)[i].version;
-    }
-    std::string body = "{\"Versions\":[" + items + "]";
-    if (more) body += ",\"NextMarker\":" + json(encode_marker(std::to_string(last_key))).dump();
-    return body + "}";
-  });
-  if (!result) return api_fail(result.error());
-  HttpResponse response;
-  response.body = std::move(*result);
-  return response;
 }
 
 LambdaApi::Reply LambdaApi::list_functions(Call& call) {
@@ -415,27 +334,27 @@ LambdaApi::Reply LambdaApi::list_functions(Call& call) {
     after_name = key->substr(0, nl);
     if (nl != std::string::npos) after_version = std::strtoll(key->c_str() + nl + 1, nullptr, 10);
   }
-  const std::string region = call.context.region;
-  const std::string& account = m_options.account_id;
+  const Scope scope = call.scope;
   auto result = m_store.read([&]() -> ApiResult<json> {
+    const int64_t now = now_ms();
     json items = json::array();
     std::string next_marker;
     std::string cursor = after_name;
     bool resume_inside = all_versions && after_version >= 0;
     if (resume_inside) {
       // Continue the versions of the function the last page ended in.
-      auto versions = m_store.list_versions(region, after_name, after_version, *limit + 1);
+      auto versions = m_store.list_versions(scope, after_name, after_version, *limit + 1);
       if (!versions) return api_fail(from_error(versions.error()));
       for (const auto& v : *versions) {
         if (static_cast<int>(items.size()) == *limit) {
           return json{{"Functions", items}, {"NextMarker", next_marker}};
         }
-        items.push_back(render_version(v, account, true));
+        items.push_back(render_version(v, now, ConfigView::list));
         next_marker = encode_marker(after_name + "\n" + std::to_string(v.version));
       }
     }
     while (static_cast<int>(items.size()) < *limit + 1) {
-      auto rows = m_store.list_functions(region, cursor, *limit + 1);
+      auto rows = m_store.list_functions(scope, cursor, *limit + 1);
       if (!rows) return api_fail(from_error(rows.error()));
       if (rows->empty()) break;
       for (const auto& row : *rows) {
@@ -443,19 +362,19 @@ LambdaApi::Reply LambdaApi::list_functions(Call& call) {
         if (static_cast<int>(items.size()) == *limit) {
           return json{{"Functions", items}, {"NextMarker", next_marker}};
         }
-        items.push_back(render_latest(row, account, now_ms(), all_versions, true));
+        items.push_back(render_latest(row, now, all_versions, ConfigView::list));
         next_marker = encode_marker(all_versions ? row.name + "\n0" : row.name);
         if (!all_versions) continue;
         int64_t after_v = 0;
         while (true) {
-          auto versions = m_store.list_versions(region, row.name, after_v, *limit + 1);
+          auto versions = m_store.list_versions(scope, row.name, after_v, *limit + 1);
           if (!versions) return api_fail(from_error(versions.error()));
           if (versions->empty()) break;
           for (const auto& v : *versions) {
             if (static_cast<int>(items.size()) == *limit) {
               return json{{"Functions", items}, {"NextMarker", next_marker}};
             }
-            items.push_back(render_version(v, account, true));
+            items.push_back(render_version(v, now, ConfigView::list));
             next_marker = encode_marker(row.name + "\n" + std::to_string(v.version));
             after_v = v.version;
           }
@@ -469,34 +388,36 @@ LambdaApi::Reply LambdaApi::list_functions(Call& call) {
 }
 
 LambdaApi::Reply LambdaApi::delete_function(Call& call, const std::string& name_segment) {
-  auto ref = function_ref(call, name_segment, true);
+  auto ref = function_ref(call, name_segment, NameShape::namespaced);
   if (!ref) return api_fail(ref.error());
-  const std::string region = call.context.region;
+  const Scope scope = call.scope;
   const std::string qualifier = ref->qualifier;
+  // Texts and order recorded from AWS (2024-2025): both are refused before the function is looked up.
   if (qualifier == "$LATEST") {
     return api_fail(invalid_parameter("$LATEST version cannot be deleted without deleting the function."));
   }
-  if (!qualifier.empty() && !is_version_number(qualifier)) {
-    return api_fail(invalid_parameter("Deletion of aliases is not supported. Use DeleteAlias to delete alias " +
-                                      qualifier + "."));
+  if (!qualifier.empty() && is_valid_alias_name(qualifier)) {
+    return api_fail(invalid_parameter("Deletion of aliases is not currently supported."));
   }
   std::vector<std::string> dropped_code;  // hex sha256 of the packages the deleted rows referred to
   auto result = m_store.write([&]() -> ApiResult<bool> {
-    auto row = require_function(region, ref->name);
+    auto row = require_function(scope, ref->name);
     if (!row) return api_fail(row.error());
     if (qualifier.empty()) {
       dropped_code.push_back(code_sha_to_hex(row->code_sha256));
-      auto versions = m_store.list_versions(region, ref->name, 0, std::numeric_limits<int>::max());
+      auto versions = m_store.list_versions(scope, ref->name, 0, std::numeric_limits<int>::max());
       if (!versions) return api_fail(from_error(versions.error()));
       for (const auto& v : *versions) dropped_code.push_back(code_sha_to_hex(v.code_sha256));
-      auto before_update = m_store.get_latest_before_update(region, ref->name);
+      auto before_update = m_store.get_latest_before_update(scope, ref->name);
       if (!before_update) return api_fail(from_error(before_update.error()));
       if (*before_update) dropped_code.push_back(code_sha_to_hex((*before_update)->code_sha256));
-      if (auto del = m_store.delete_function(region, ref->name); !del) return api_fail(from_error(del.error()));
-      forget_cached_versions(region, ref->name);
+      if (auto del = m_store.delete_function(scope, ref->name); !del) return api_fail(from_error(del.error()));
+      forget_cached_versions(scope, ref->name);
       return true;
     }
-    auto aliases = m_store.list_aliases(region, ref->name, "", 1000000);
+    // A qualifier that names no version (e.g. "$latest") deletes nothing, as a missing version.
+    if (!is_version_number(qualifier)) return false;
+    auto aliases = m_store.list_aliases(scope, ref->name, "", 1000000);
     if (!aliases) return api_fail(from_error(aliases.error()));
     std::vector<std::string> referencing;
     for (const auto& alias : *aliases) {
@@ -509,24 +430,21 @@ LambdaApi::Reply LambdaApi::delete_function(Call& call, const std::string& name_
       return api_fail(conflict("Unable to delete version because the following aliases reference it: [" +
                                join(referencing, ", ") + "]"));
     }
-    auto version = m_store.get_version(region, ref->name, std::stoll(qualifier));
+    auto version = m_store.get_version(scope, ref->name, std::stoll(qualifier));
     if (!version) return api_fail(from_error(version.error()));
     if (*version) dropped_code.push_back(code_sha_to_hex((*version)->code_sha256));
-    if (auto del = m_store.delete_version(region, ref->name, std::stoll(qualifier)); !del) {
+    if (auto del = m_store.delete_version(scope, ref->name, std::stoll(qualifier)); !del) {
       return api_fail(from_error(del.error()));
     }
-    forget_cached_versions(region, ref->name);
+    forget_cached_versions(scope, ref->name);
     return false;
   });
   if (!result) return api_fail(result.error());
-  if (*result && m_invoker) m_invoker->forget_function(ref->name);
+  if (*result && m_invoker) m_invoker->forget_function(scope.account, scope.region, ref->name);
   // Packages no function, version or S3 object refers to any more leave the disk.
   std::erase(dropped_code, std::string());
   m_blobs.release(dropped_code);
-  HttpResponse response;
-  response.status = 204;
-  response.content_type.clear();
-  return response;
+  return empty_response(204);
 }
 
 }  // namespace lcd::local

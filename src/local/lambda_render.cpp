@@ -15,13 +15,36 @@ FunctionPhase phase_of(const FunctionRow& row, int64_t now_ms) {
   return row.creating ? FunctionPhase::creating : FunctionPhase::updating;
 }
 
+json effective_logging_config(const json& spec, const std::string& function_name) {
+  json stored = spec.is_object() && spec.contains("LoggingConfig") && spec["LoggingConfig"].is_object()
+                    ? spec["LoggingConfig"]
+                    : json::object();
+  json out = json::object();
+  std::string format = stored.value("LogFormat", "Text");
+  out["LogFormat"] = format;
+  out["LogGroup"] = stored.value("LogGroup", "/aws/lambda/" + function_name);
+  if (format == "JSON") {
+    out["ApplicationLogLevel"] = stored.value("ApplicationLogLevel", "INFO");
+    out["SystemLogLevel"] = stored.value("SystemLogLevel", "INFO");
+  }
+  return out;
+}
+
+std::string runtime_version_arn(const std::string& region, const std::string& runtime) {
+  return "arn:aws:lambda:" + region + "::runtime:" + hex_encode(sha256("lambda-cd runtime " + runtime));
+}
+
 namespace {
 
-json base_config(const std::string& spec_json, const std::string& name, const std::string& arn,
-                 const std::string& version, const std::string& code_sha256, int64_t code_size,
-                 const std::string& revision_id, const std::string& last_modified) {
+json base_config(const std::string& spec_json, const std::string& region, const std::string& name,
+                 const std::string& arn, const std::string& version, const std::string& code_sha256, int64_t code_size,
+                 const std::string& revision_id, const std::string& last_modified, ConfigView view) {
   json out = json::parse(spec_json, nullptr, false);
   if (!out.is_object()) out = json::object();
+  out["LoggingConfig"] = effective_logging_config(out, name);
+  if (view == ConfigView::full && out.contains("Runtime") && out["Runtime"].is_string()) {
+    out["RuntimeVersionConfig"] = {{"RuntimeVersionArn", runtime_version_arn(region, out["Runtime"])}};
+  }
   out["FunctionName"] = name;
   out["FunctionArn"] = arn;
   out["Version"] = version;
@@ -32,26 +55,30 @@ json base_config(const std::string& spec_json, const std::string& name, const st
   return out;
 }
 
+void set_pending(json& out) {
+  out["State"] = "Pending";
+  out["StateReason"] = "The function is being created.";
+  out["StateReasonCode"] = "Creating";
+}
+
 }  // namespace
 
-json render_latest(const FunctionRow& row, const std::string& account, int64_t now_ms, bool qualified,
-                   bool for_list) {
-  std::string arn = qualified ? qualified_arn(row.region, account, row.name, "$LATEST")
-                              : function_arn(row.region, account, row.name);
-  json out = base_config(row.spec_json, row.name, arn, "$LATEST", row.code_sha256, row.code_size, row.revision_id,
-                         row.last_modified);
-  if (for_list) return out;
+json render_latest(const FunctionRow& row, int64_t now_ms, bool qualified, ConfigView view) {
+  std::string arn = qualified ? qualified_arn(row.region, row.account, row.name, "$LATEST")
+                              : function_arn(row.region, row.account, row.name);
+  json out = base_config(row.spec_json, row.region, row.name, arn, "$LATEST", row.code_sha256, row.code_size,
+                         row.revision_at(now_ms), row.last_modified, view);
+  if (view == ConfigView::list) return out;
   switch (phase_of(row, now_ms)) {
     case FunctionPhase::creating:
-      out["State"] = "Pending";
-      out["StateReason"] = "The function is being created.";
-      out["StateReasonCode"] = "Creating";
+      set_pending(out);
       break;
     case FunctionPhase::updating:
+      // AWS words an update's InProgress reason as it words creation (responses recorded 2025).
       out["State"] = "Active";
       out["LastUpdateStatus"] = "InProgress";
-      out["LastUpdateStatusReason"] = "The function is being updated.";
-      out["LastUpdateStatusReasonCode"] = "Updating";
+      out["LastUpdateStatusReason"] = "The function is being created.";
+      out["LastUpdateStatusReasonCode"] = "Creating";
       break;
     case FunctionPhase::ready:
       out["State"] = "Active";
@@ -61,20 +88,24 @@ json render_latest(const FunctionRow& row, const std::string& account, int64_t n
   return out;
 }
 
-json render_version(const VersionRow& row, const std::string& account, bool for_list) {
+json render_version(const VersionRow& row, int64_t now_ms, ConfigView view, const std::string& arn_qualifier) {
   std::string version = std::to_string(row.version);
-  json out = base_config(row.spec_json, row.function_name,
-                         qualified_arn(row.region, account, row.function_name, version), version, row.code_sha256,
-                         row.code_size, row.revision_id, row.last_modified);
-  if (!for_list) {
+  json out = base_config(row.spec_json, row.region, row.function_name,
+                         qualified_arn(row.region, row.account, row.function_name,
+                                       arn_qualifier.empty() ? version : arn_qualifier),
+                         version, row.code_sha256, row.code_size, row.revision_id, row.last_modified, view);
+  if (view == ConfigView::list) return out;
+  if (now_ms < row.pending_until_ms) {
+    set_pending(out);
+  } else {
     out["State"] = "Active";
     out["LastUpdateStatus"] = "Successful";
   }
   return out;
 }
 
-json render_alias(const AliasRow& row, const std::string& account) {
-  json out{{"AliasArn", qualified_arn(row.region, account, row.function_name, row.name)},
+json render_alias(const AliasRow& row) {
+  json out{{"AliasArn", qualified_arn(row.region, row.account, row.function_name, row.name)},
            {"Name", row.name},
            {"FunctionVersion", row.function_version},
            {"Description", row.description},

@@ -2,12 +2,16 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cctype>
+#include <charconv>
+#include <cmath>
 #include <regex>
 #include <set>
 
 #include "local/function_name.hpp"
 #include "util/encoding.hpp"
+#include "util/strings.hpp"
 #include "util/zip_reader.hpp"
 
 namespace lcd::local {
@@ -15,9 +19,23 @@ namespace {
 
 using nlohmann::json;
 
-ApiError type_error(const std::string& field) {
-  return invalid_parameter("Invalid type for parameter " + field);
-}
+// Runtimes AWS accepts for new and updated functions, in the order its error message lists them
+// (InvalidParameterValueException recorded from AWS Lambda, 2026-01). ruby4.0 (newest service
+// model) is accepted without being listed.
+constexpr const char* k_valid_runtimes[] = {
+    "nodejs20.x", "python3.14", "provided.al2023", "python3.12", "python3.13", "nodejs24.x", "nodejs22.x",
+    "java25",     "python3.10", "python3.11",      "java21",     "ruby3.3",    "ruby3.4",    "ruby3.2",
+    "python3.8",  "python3.9",  "java17",          "nodejs16.x", "dotnet10",   "dotnet8",    "java11",
+    "dotnet6",    "nodejs18.x", "provided.al2",    "java8.al2"};
+
+// In the service model's Runtime enum but refused for new and updated functions ("no longer
+// supported"); functions that have them still run.
+const std::set<std::string> k_deprecated_runtimes = {
+    "nodejs",      "nodejs4.3",     "nodejs6.10",    "nodejs8.10",    "nodejs10.x",     "nodejs12.x", "nodejs14.x",
+    "java8",       "python2.7",     "python3.6",     "python3.7",     "dotnetcore1.0",  "dotnetcore2.0",
+    "dotnetcore2.1", "dotnetcore3.1", "nodejs4.3-edge", "go1.x",       "ruby2.5",        "ruby2.7",    "provided"};
+
+ApiError type_error(const std::string& field) { return invalid_parameter("Invalid type for parameter " + field); }
 
 bool is_reserved_env_key(const std::string& key) {
   static const std::set<std::string> reserved = {
@@ -37,22 +55,212 @@ bool is_env_key(const std::string& key) {
   return true;
 }
 
-ApiResult<int64_t> int_field(const json& body, const char* name, const char* wire_name, int64_t min, int64_t max) {
-  const json& v = body.at(name);
-  if (!v.is_number_integer()) return api_fail(type_error(name));
-  int64_t value = v.get<int64_t>();
+bool in_enum(const json& v, std::initializer_list<const char*> values) {
+  if (!v.is_string()) return false;
+  return std::any_of(values.begin(), values.end(), [&](const char* e) { return v == e; });
+}
+
+// An integer member with its [min, max] range (max < 0: none).
+void check_int(const json& body, const char* member, const char* field, int64_t min, int64_t max, Violations& v) {
+  if (!body.contains(member) || !body[member].is_number_integer()) return;
+  int64_t value = body[member].get<int64_t>();
   if (value < min) {
-    return api_fail(constraint_violation(std::to_string(value), wire_name,
-                                         "Member must have value greater than or equal to " + std::to_string(min)));
+    v.add(std::to_string(value), field, "Member must have value greater than or equal to " + std::to_string(min));
+  } else if (max >= 0 && value > max) {
+    v.add(std::to_string(value), field, "Member must have value less than or equal to " + std::to_string(max));
   }
-  if (value > max) {
-    return api_fail(constraint_violation(std::to_string(value), wire_name,
-                                         "Member must have value less than or equal to " + std::to_string(max)));
+}
+
+// Wrong JSON types are not constraint violations: AWS cannot even read the request.
+ApiResult<void> check_types(const json& body) {
+  static const std::pair<const char*, json::value_t> members[] = {
+      {"Role", json::value_t::string},         {"Runtime", json::value_t::string},
+      {"Handler", json::value_t::string},      {"Description", json::value_t::string},
+      {"Environment", json::value_t::object},  {"TracingConfig", json::value_t::object},
+      {"EphemeralStorage", json::value_t::object}, {"LoggingConfig", json::value_t::object},
+      {"SnapStart", json::value_t::object},    {"Architectures", json::value_t::array},
+      {"Layers", json::value_t::array},        {"PackageType", json::value_t::string}};
+  for (const auto& [member, type] : members) {
+    if (body.contains(member) && body[member].type() != type) return api_fail(type_error(member));
   }
-  return value;
+  for (const char* member : {"Timeout", "MemorySize"}) {
+    if (body.contains(member) && !body[member].is_number_integer()) return api_fail(type_error(member));
+  }
+  if (body.contains("EphemeralStorage") && !(body["EphemeralStorage"].contains("Size") &&
+                                             body["EphemeralStorage"]["Size"].is_number_integer())) {
+    return api_fail(type_error("EphemeralStorage.Size"));
+  }
+  if (body.contains("Environment") && body["Environment"].contains("Variables")) {
+    const json& vars = body["Environment"]["Variables"];
+    if (!vars.is_object()) return api_fail(type_error("Environment.Variables"));
+    for (const auto& [key, value] : vars.items()) {
+      if (!value.is_string()) return api_fail(type_error("Environment.Variables." + key));
+    }
+  }
+  return {};
 }
 
 }  // namespace
+
+void collect_spec_violations(const json& body, Violations& v) {
+  if (body.contains("Role")) {
+    static const std::regex role_re(R"(arn:(aws[a-zA-Z-]*)?:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+)");
+    const auto& role = body["Role"].get_ref<const std::string&>();
+    if (!std::regex_match(role, role_re)) {
+      v.add(role, "role",
+            "Member must satisfy regular expression pattern: arn:(aws[a-zA-Z-]*)?:iam::\\d{12}:role/?"
+            "[a-zA-Z_0-9+=,.@\\-_/]+");
+    }
+  }
+  if (body.contains("Handler")) {
+    const auto& handler = body["Handler"].get_ref<const std::string&>();
+    if (handler.size() > 128) v.add(handler, "handler", "Member must have length less than or equal to 128");
+    bool has_space = std::any_of(handler.begin(), handler.end(), [](char c) { return std::isspace(static_cast<unsigned char>(c)); });
+    if (handler.empty() || has_space) v.add(handler, "handler", "Member must satisfy regular expression pattern: [^\\s]+");
+  }
+  if (body.contains("Description")) {
+    const auto& d = body["Description"].get_ref<const std::string&>();
+    if (d.size() > 256) v.add(d, "description", "Member must have length less than or equal to 256");
+  }
+  check_int(body, "Timeout", "timeout", 1, 900, v);
+  check_int(body, "MemorySize", "memorySize", 128, 10240, v);
+  if (body.contains("PackageType") && !in_enum(body["PackageType"], {"Zip", "Image"})) {
+    v.add(java_text(body["PackageType"]), "packageType", "Member must satisfy enum value set: [Image, Zip]");
+  }
+  if (body.contains("Environment") && body["Environment"].contains("Variables")) {
+    for (const auto& [key, value] : body["Environment"]["Variables"].items()) {
+      (void)value;
+      if (!is_env_key(key)) {
+        v.add(key, "environment.variables",
+              "Map keys must satisfy constraint: [Member must satisfy regular expression pattern: "
+              "[a-zA-Z]([a-zA-Z0-9_])+]");
+      }
+    }
+  }
+  if (body.contains("TracingConfig") && body["TracingConfig"].contains("Mode") &&
+      !in_enum(body["TracingConfig"]["Mode"], {"Active", "PassThrough"})) {
+    v.add(java_text(body["TracingConfig"]["Mode"]), "tracingConfig.mode",
+          "Member must satisfy enum value set: [Active, PassThrough]");
+  }
+  if (body.contains("Architectures")) {
+    const json& a = body["Architectures"];
+    std::string text = java_text(a);
+    if (a.empty()) {
+      v.add(text, "architectures", "Member must have length greater than or equal to 1");
+    } else if (a.size() > 1) {
+      // Recorded from AWS (2025): the length violation alone, even when a member is not an architecture.
+      v.add(text, "architectures", "Member must have length less than or equal to 1");
+    } else if (!in_enum(a[0], {"x86_64", "arm64"})) {
+      v.add(text, "architectures",
+            "Member must satisfy constraint: [Member must satisfy enum value set: [x86_64, arm64], Member must not be "
+            "null]");
+    }
+  }
+  if (body.contains("EphemeralStorage")) check_int(body["EphemeralStorage"], "Size", "ephemeralStorage.size", 512, 10240, v);
+  if (body.contains("SnapStart") && body["SnapStart"].contains("ApplyOn") &&
+      !in_enum(body["SnapStart"]["ApplyOn"], {"PublishedVersions", "None"})) {
+    v.add(java_text(body["SnapStart"]["ApplyOn"]), "snapStart.applyOn",
+          "Member must satisfy enum value set: [PublishedVersions, None]");
+  }
+  if (body.contains("LoggingConfig")) {
+    const json& l = body["LoggingConfig"];
+    if (l.contains("LogFormat") && !in_enum(l["LogFormat"], {"JSON", "Text"})) {
+      v.add(java_text(l["LogFormat"]), "loggingConfig.logFormat", "Member must satisfy enum value set: [JSON, Text]");
+    }
+    if (l.contains("ApplicationLogLevel") &&
+        !in_enum(l["ApplicationLogLevel"], {"TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"})) {
+      v.add(java_text(l["ApplicationLogLevel"]), "loggingConfig.applicationLogLevel",
+            "Member must satisfy enum value set: [TRACE, DEBUG, INFO, WARN, ERROR, FATAL]");
+    }
+    if (l.contains("SystemLogLevel") && !in_enum(l["SystemLogLevel"], {"DEBUG", "INFO", "WARN"})) {
+      v.add(java_text(l["SystemLogLevel"]), "loggingConfig.systemLogLevel",
+            "Member must satisfy enum value set: [DEBUG, INFO, WARN]");
+    }
+    if (l.contains("LogGroup")) {
+      static const std::regex group_re(R"([\.\-_/#A-Za-z0-9]+)");
+      std::string group = l["LogGroup"].is_string() ? l["LogGroup"].get<std::string>() : java_text(l["LogGroup"]);
+      if (group.size() > 512) v.add(group, "loggingConfig.logGroup", "Member must have length less than or equal to 512");
+      if (!l["LogGroup"].is_string() || !std::regex_match(group, group_re)) {
+        v.add(group, "loggingConfig.logGroup", "Member must satisfy regular expression pattern: [\\.\\-_/#A-Za-z0-9]+");
+      }
+    }
+  }
+}
+
+namespace {
+
+std::string valid_runtime_list() {
+  std::string out = "[";
+  for (const char* r : k_valid_runtimes) {
+    if (out.size() > 1) out += ", ";
+    out += r;
+  }
+  return out + "]";
+}
+
+ApiResult<void> check_runtime(const std::string& runtime) {
+  if (std::find(std::begin(k_valid_runtimes), std::end(k_valid_runtimes), runtime) != std::end(k_valid_runtimes) ||
+      runtime == "ruby4.0") {
+    return {};
+  }
+  if (k_deprecated_runtimes.count(runtime)) {
+    return api_fail(invalid_parameter("The runtime parameter of " + runtime +
+                                      " is no longer supported for creating or updating AWS Lambda functions. We "
+                                      "recommend you use a supported runtime while creating or updating functions."));
+  }
+  return api_fail(invalid_parameter("Value " + runtime + " at 'runtime' failed to satisfy constraint: Member must satisfy "
+                                    "enum value set: " + valid_runtime_list() + " or be a valid ARN"));
+}
+
+// The environment as AWS measures it: the JSON map in the order the request sent it.
+std::string measured_environment(const json& vars, std::string_view raw_body) {
+  if (!raw_body.empty()) {
+    auto ordered = nlohmann::ordered_json::parse(raw_body, nullptr, false);
+    if (ordered.is_object() && ordered.contains("Environment") && ordered["Environment"].is_object() &&
+        ordered["Environment"].contains("Variables")) {
+      return ordered["Environment"]["Variables"].dump();
+    }
+  }
+  return vars.dump();
+}
+
+std::string java_double(double d) {
+  if (std::isfinite(d) && d == std::floor(d) && std::fabs(d) < 1e7) {
+    char buf[64];
+    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, d, std::chars_format::fixed, 1);
+    if (ec == std::errc()) return std::string(buf, end);
+  }
+  char buf[64];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, d);
+  return ec == std::errc() ? std::string(buf, end) : std::to_string(d);
+}
+
+}  // namespace
+
+std::string java_text(const json& value, bool as_double) {
+  if (value.is_string()) return value.get<std::string>();
+  if (value.is_null()) return "null";
+  if (value.is_boolean()) return value.get<bool>() ? "true" : "false";
+  if (value.is_number()) {
+    if (as_double || value.is_number_float()) return java_double(value.get<double>());
+    return value.dump();
+  }
+  std::string out;
+  if (value.is_array()) {
+    out = "[";
+    for (const auto& item : value) {
+      if (out.size() > 1) out += ", ";
+      out += java_text(item, as_double);
+    }
+    return out + "]";
+  }
+  out = "{";
+  for (const auto& [key, item] : value.items()) {
+    if (out.size() > 1) out += ", ";
+    out += key + "=" + java_text(item, as_double);
+  }
+  return out + "}";
+}
 
 json default_spec() {
   return json{{"Description", ""},
@@ -75,103 +283,35 @@ ApiResult<void> validate_description(const json& body) {
   return {};
 }
 
-ApiResult<void> apply_spec_fields(const json& body, json& spec) {
-  if (body.contains("Role")) {
-    if (!body["Role"].is_string()) return api_fail(type_error("Role"));
-    static const std::regex role_re(R"(arn:(aws[a-zA-Z-]*)?:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+)");
-    const auto& role = body["Role"].get_ref<const std::string&>();
-    if (!std::regex_match(role, role_re)) {
-      return api_fail(constraint_violation(
-          role, "role",
-          "Member must satisfy regular expression pattern: arn:(aws[a-zA-Z-]*)?:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+"));
-    }
-    spec["Role"] = role;
+ApiResult<void> validate_tags(const json& tags) {
+  if (!tags.is_object()) return api_fail(type_error("Tags"));
+  for (const auto& [key, value] : tags.items()) {
+    if (!value.is_string()) return api_fail(type_error("Tags." + key));
   }
+  // Recorded from AWS (2025) for CreateFunction and TagResource alike.
+  if (tags.size() > k_max_tags) return api_fail(invalid_parameter("Number of tags exceeds resource tag limit."));
+  return {};
+}
+
+ApiResult<void> check_spec_types(const json& body) { return check_types(body); }
+
+ApiResult<void> apply_spec_fields(const json& body, json& spec, std::string_view raw_body) {
+  if (auto typed = check_types(body); !typed) return typed;
+  Violations violations;
+  collect_spec_violations(body, violations);
+  if (!violations.empty()) return api_fail(violations.error());
+
   if (body.contains("Runtime")) {
-    if (!body["Runtime"].is_string()) return api_fail(type_error("Runtime"));
-    const auto& runtime = body["Runtime"].get_ref<const std::string&>();
-    static const std::regex runtime_re(R"((nodejs[0-9.]*x?|python[0-9.]+|java[0-9.]+(al2)?|dotnet[0-9.a-z]*|go1\.x|ruby[0-9.]+|provided(\.al2(023)?)?))");
-    if (!std::regex_match(runtime, runtime_re)) {
-      return api_fail(invalid_parameter("Value " + runtime +
-                                        " at 'runtime' failed to satisfy constraint: Member must satisfy enum value set"));
-    }
-    spec["Runtime"] = runtime;
+    if (auto ok = check_runtime(body["Runtime"]); !ok) return ok;
   }
-  if (body.contains("Handler")) {
-    if (!body["Handler"].is_string()) return api_fail(type_error("Handler"));
-    const auto& handler = body["Handler"].get_ref<const std::string&>();
-    if (handler.size() > 128) {
-      return api_fail(constraint_violation(handler, "handler", "Member must have length less than or equal to 128"));
-    }
-    for (char c : handler) {
-      if (std::isspace(static_cast<unsigned char>(c))) {
-        return api_fail(constraint_violation(handler, "handler",
-                                             "Member must satisfy regular expression pattern: [^\\s]+"));
-      }
-    }
-    spec["Handler"] = handler;
+  if (body.contains("PackageType") && body["PackageType"] == "Image") {
+    return api_fail(invalid_parameter("Image package type is not supported by lambda-cd local"));
   }
-  if (auto d = validate_description(body); !d) return d;
-  if (body.contains("Description")) spec["Description"] = body["Description"];
-  if (body.contains("Timeout")) {
-    auto t = int_field(body, "Timeout", "timeout", 1, 900);
-    if (!t) return api_fail(t.error());
-    spec["Timeout"] = *t;
-  }
-  if (body.contains("MemorySize")) {
-    auto m = int_field(body, "MemorySize", "memorySize", 128, 10240);
-    if (!m) return api_fail(m.error());
-    spec["MemorySize"] = *m;
-  }
-  if (body.contains("EphemeralStorage")) {
-    const json& e = body["EphemeralStorage"];
-    if (!e.is_object() || !e.contains("Size")) return api_fail(type_error("EphemeralStorage"));
-    auto s = int_field(e, "Size", "ephemeralStorage.size", 512, 10240);
-    if (!s) return api_fail(s.error());
-    spec["EphemeralStorage"] = {{"Size", *s}};
-  }
-  if (body.contains("Architectures")) {
-    const json& a = body["Architectures"];
-    if (!a.is_array() || a.size() != 1 || !a[0].is_string() ||
-        (a[0] != "x86_64" && a[0] != "arm64")) {
-      return api_fail(constraint_violation(a.dump(), "architectures",
-                                           "Member must have length less than or equal to 1, and each member must "
-                                           "satisfy enum value set: [x86_64, arm64]"));
-    }
-    spec["Architectures"] = a;
-  }
-  if (body.contains("TracingConfig")) {
-    const json& t = body["TracingConfig"];
-    if (!t.is_object()) return api_fail(type_error("TracingConfig"));
-    std::string mode = t.value("Mode", "PassThrough");
-    if (mode != "Active" && mode != "PassThrough") {
-      return api_fail(constraint_violation(mode, "tracingConfig.mode",
-                                           "Member must satisfy enum value set: [Active, PassThrough]"));
-    }
-    spec["TracingConfig"] = {{"Mode", mode}};
-  }
-  if (body.contains("PackageType")) {
-    if (body["PackageType"] != "Zip" && body["PackageType"] != "Image") {
-      return api_fail(constraint_violation(body["PackageType"].dump(), "packageType",
-                                           "Member must satisfy enum value set: [Image, Zip]"));
-    }
-    if (body["PackageType"] == "Image") {
-      return api_fail(invalid_parameter("Image package type is not supported by lambda-cd local"));
-    }
-  }
+  json vars = json::object();
   if (body.contains("Environment")) {
     const json& env = body["Environment"];
-    if (!env.is_object()) return api_fail(type_error("Environment"));
-    json vars = json::object();
     if (env.contains("Variables")) {
-      if (!env["Variables"].is_object()) return api_fail(type_error("Environment.Variables"));
       for (const auto& [key, value] : env["Variables"].items()) {
-        if (!value.is_string()) return api_fail(type_error("Environment.Variables." + key));
-        if (!is_env_key(key)) {
-          return api_fail(constraint_violation(key, "environment.variables",
-                                               "Map keys must satisfy constraint: [Member must satisfy regular "
-                                               "expression pattern: [a-zA-Z]([a-zA-Z0-9_])+]"));
-        }
         if (is_reserved_env_key(key)) {
           return api_fail(invalid_parameter(
               "Lambda was unable to configure your environment variables because the environment variables you "
@@ -181,29 +321,54 @@ ApiResult<void> apply_spec_fields(const json& body, json& spec) {
         vars[key] = value;
       }
     }
-    std::string measured = vars.dump();
+    std::string measured = measured_environment(vars, raw_body);
     if (measured.size() > k_max_environment_bytes) {
       return api_fail(invalid_parameter(
           "Lambda was unable to configure your environment variables because the environment variables you have "
           "provided exceeded the 4KB limit. String measured: " + measured));
     }
-    spec["Environment"] = {{"Variables", vars}};
-  }
-  for (const char* passthrough : {"KMSKeyArn", "DeadLetterConfig", "VpcConfig", "LoggingConfig", "FileSystemConfigs",
-                                  "ImageConfig"}) {
-    if (body.contains(passthrough)) spec[passthrough] = body[passthrough];
   }
   if (body.contains("Layers")) {
     const json& layers = body["Layers"];
-    if (!layers.is_array() || layers.size() > 5) return api_fail(invalid_parameter("Cannot reference more than 5 layers."));
-    json out = json::array();
+    if (layers.size() > 5) return api_fail(invalid_parameter("Cannot reference more than 5 layers."));
     for (const auto& l : layers) {
       if (!l.is_string()) return api_fail(type_error("Layers"));
-      out.push_back({{"Arn", l}, {"CodeSize", 0}});
     }
+  }
+
+  for (const char* member : {"Role", "Runtime", "Handler", "Description", "Timeout", "MemorySize"}) {
+    if (body.contains(member)) spec[member] = body[member];
+  }
+  if (body.contains("EphemeralStorage")) spec["EphemeralStorage"] = {{"Size", body["EphemeralStorage"]["Size"]}};
+  if (body.contains("Architectures")) spec["Architectures"] = body["Architectures"];
+  if (body.contains("TracingConfig")) {
+    spec["TracingConfig"] = {{"Mode", body["TracingConfig"].value("Mode", "PassThrough")}};
+  }
+  if (body.contains("Environment")) spec["Environment"] = {{"Variables", vars}};
+  if (body.contains("LoggingConfig")) {
+    // Partial updates keep what is not named; Text has no log levels.
+    json logging = spec.contains("LoggingConfig") && spec["LoggingConfig"].is_object() ? spec["LoggingConfig"]
+                                                                                       : json::object();
+    for (const auto& [key, value] : body["LoggingConfig"].items()) {
+      if (key == "LogFormat" || key == "ApplicationLogLevel" || key == "SystemLogLevel" || key == "LogGroup") {
+        logging[key] = value;
+      }
+    }
+    if (logging.value("LogFormat", "Text") == "Text") {
+      logging.erase("ApplicationLogLevel");
+      logging.erase("SystemLogLevel");
+    }
+    spec["LoggingConfig"] = logging;
+  }
+  for (const char* passthrough : {"KMSKeyArn", "DeadLetterConfig", "VpcConfig", "FileSystemConfigs", "ImageConfig"}) {
+    if (body.contains(passthrough)) spec[passthrough] = body[passthrough];
+  }
+  if (body.contains("Layers")) {
+    json out = json::array();
+    for (const auto& l : body["Layers"]) out.push_back({{"Arn", l}, {"CodeSize", 0}});
     spec["Layers"] = out;
   }
-  if (body.contains("SnapStart") && body["SnapStart"].is_object()) {
+  if (body.contains("SnapStart")) {
     spec["SnapStart"] = {{"ApplyOn", body["SnapStart"].value("ApplyOn", "None")}, {"OptimizationStatus", "Off"}};
   }
   return {};
@@ -223,14 +388,17 @@ ApiResult<std::string> decode_zip_file(const json& zip_member) {
   if (!zip_member.is_string()) return api_fail(type_error("ZipFile"));
   auto bytes = base64_decode(zip_member.get_ref<const std::string&>());
   if (!bytes) return api_fail(invalid_parameter("Could not unzip uploaded file. Please check your file, then try to upload again."));
+  if (bytes->size() > k_max_zipped_bytes) {
+    return api_fail(too_large("Zipped size must be smaller than " + std::to_string(k_max_zipped_bytes) + " bytes"));
+  }
   return validate_zip(std::move(*bytes));
 }
 
 ApiResult<std::string> validate_zip(std::string bytes) {
   auto info = inspect_zip(bytes);
   if (!info) {
-    return api_fail(invalid_parameter("Could not unzip uploaded file. Please check your file, then try to upload again. (" +
-                                      info.error().message + ")"));
+    // AWS's text alone: the reader's detail is not part of it.
+    return api_fail(invalid_parameter("Could not unzip uploaded file. Please check your file, then try to upload again."));
   }
   if (info->total_uncompressed > k_max_unzipped_bytes) {
     return api_fail(invalid_parameter("Unzipped size must be smaller than " + std::to_string(k_max_unzipped_bytes) +
@@ -245,29 +413,32 @@ ApiResult<void> validate_routing(const json& routing_config, const std::string& 
   const json& weights = routing_config["AdditionalVersionWeights"];
   if (!weights.is_object()) return api_fail(type_error("RoutingConfig.AdditionalVersionWeights"));
   if (weights.empty()) return {};
+  // Texts recorded from AWS (2025); the map is quoted as Java prints it, weights as doubles.
+  const std::string quoted = java_text(weights, true);
+  Violations violations;
+  for (const auto& [version, weight] : weights.items()) {
+    if (version.empty() || version.size() > 1024 || !std::all_of(version.begin(), version.end(), ::isdigit)) {
+      violations.add(quoted, "routingConfig.additionalVersionWeights",
+                     "Map keys must satisfy constraint: [Member must have length less than or equal to 1024, Member "
+                     "must have length greater than or equal to 1, Member must satisfy regular expression pattern: "
+                     "[0-9]+]");
+    }
+    if (!weight.is_number() || weight.get<double>() < 0.0 || weight.get<double>() > 1.0) {
+      violations.add(quoted, "routingConfig.additionalVersionWeights",
+                     "Map value must satisfy constraint: [Member must have value less than or equal to 1.0, Member "
+                     "must have value greater than or equal to 0.0, Member must not be null]");
+    }
+  }
+  if (!violations.empty()) return api_fail(violations.error());
   if (weights.size() > 1) {
     return api_fail(invalid_parameter("Number of items in AdditionalVersionWeights cannot be greater than 1"));
-  }
-  auto it = weights.begin();
-  const std::string& version = it.key();
-  if (!is_version_number(version)) {
-    return api_fail(constraint_violation(version, "routingConfig.additionalVersionWeights",
-                                         "Map keys must satisfy constraint: [Member must satisfy regular expression "
-                                         "pattern: [0-9]+]"));
-  }
-  if (!it.value().is_number()) return api_fail(type_error("RoutingConfig.AdditionalVersionWeights"));
-  double weight = it.value().get<double>();
-  if (weight < 0.0 || weight > 1.0) {
-    return api_fail(constraint_violation(it.value().dump(), "routingConfig.additionalVersionWeights",
-                                         "Map value must satisfy constraint: [Member must have value less than or "
-                                         "equal to 1.0, Member must have value greater than or equal to 0.0]"));
   }
   if (primary_version == "$LATEST") {
     return api_fail(invalid_parameter("$LATEST is not supported for an alias pointing to more than 1 version"));
   }
+  const std::string& version = weights.begin().key();
   if (version == primary_version) {
-    return api_fail(invalid_parameter("Invalid function version " + version +
-                                      ". Function version " + version +
+    return api_fail(invalid_parameter("Invalid function version " + version + ". Function version " + version +
                                       " is already included in routing configuration."));
   }
   return {};

@@ -18,6 +18,7 @@ LambdaReply LambdaApiProvisioner::call(const LambdaCall& call) {
   request.remote_addr = "127.0.0.1";
   RequestContext context;
   context.region = m_region;
+  context.account_id = m_account;
   context.request_id = random_uuid();
   context.host = "localhost";
   HttpResponse response = m_api.handle(request, context);

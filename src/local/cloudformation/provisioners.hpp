@@ -33,12 +33,15 @@ class LambdaProvisioner {
 // Calls LambdaApi::handle directly (no HTTP, no signature).
 class LambdaApiProvisioner final : public LambdaProvisioner {
  public:
-  LambdaApiProvisioner(LambdaApi& api, std::string region) : m_api(api), m_region(std::move(region)) {}
+  // Functions are created in `region` and `account` (the endpoint's --account-id).
+  LambdaApiProvisioner(LambdaApi& api, std::string region, std::string account = "000000000000")
+      : m_api(api), m_region(std::move(region)), m_account(std::move(account)) {}
   LambdaReply call(const LambdaCall& call) override;
 
  private:
   LambdaApi& m_api;
   std::string m_region;
+  std::string m_account;
 };
 
 }  // namespace lcd::local::cloudformation

@@ -15,6 +15,7 @@ struct ApiError {
   int status = 400;
   std::string code;          // wire code, e.g. "ResourceNotFoundException", "NoSuchBucket"
   std::string message;
+  bool null_message = false; // REST-JSON: the message member is JSON null (Lambda AccessDeniedException)
   std::string reason;        // Lambda TooManyRequestsException "Reason", else empty
   int retry_after_s = -1;    // Retry-After header when >= 0
   // Further members the shape carries beside Code and Message, in order (S3: BucketName, Key, Condition).

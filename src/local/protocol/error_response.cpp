@@ -33,7 +33,12 @@ HttpResponse rest_json_error(const ApiError& error, std::string_view request_id)
   response.set_header("x-amzn-RequestId", std::string(request_id));
   nlohmann::json body;
   body["Type"] = error.status >= 500 ? "Service" : "User";
-  body[uses_capital_message(error.code) ? "Message" : "message"] = error.message;
+  const char* member = uses_capital_message(error.code) ? "Message" : "message";
+  if (error.null_message) {
+    body[member] = nullptr;
+  } else {
+    body[member] = error.message;
+  }
   if (!error.reason.empty()) body["Reason"] = error.reason;
   for (const auto& [name, value] : error.extra) body[name] = value;
   add_retry_after(response, error);

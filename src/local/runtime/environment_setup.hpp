@@ -32,6 +32,7 @@ struct SetupContext {
   std::filesystem::path bootstrap_js;    // the embedded Node.js runtime client, on disk
   std::filesystem::path runtime_dir;     // LAMBDA_RUNTIME_DIR
   std::string path_env;                  // PATH for the environment
+  std::filesystem::path ca_bundle;       // the system's CA certificates (NODE_EXTRA_CA_CERTS), empty if none
   Credentials credentials;
   std::map<std::string, std::string> extra_environment;
 };

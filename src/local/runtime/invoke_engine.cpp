@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <condition_variable>
 #include <cstdlib>
 #include <deque>
@@ -31,13 +32,12 @@ constexpr size_t k_max_response_bytes = 6291456;
 constexpr int k_async_max_attempts = 3;
 constexpr int k_async_max_throttle_retries = 600;
 
-Error throttle_error(int limit) {
+Error throttle_error(const char* reason) {
   Error e;
   e.kind = ErrorKind::throttled;
   e.code = "TooManyRequestsException";
   e.http_status = 429;
-  e.message = std::string("Rate Exceeded. (") + k_concurrency_limit_reason + ": all " + std::to_string(limit) +
-              " execution environments are busy)";
+  e.message = reason;
   return e;
 }
 
@@ -62,6 +62,13 @@ class InvokeEngine::Impl {
     (void)ensure_directory(m_setup.runtime_dir);
     const char* path = std::getenv("PATH");
     m_setup.path_env = path && *path ? path : "/usr/local/bin:/usr/bin:/bin";
+    for (const char* bundle : {"/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt"}) {
+      std::error_code ec;
+      if (std::filesystem::is_regular_file(bundle, ec)) {
+        m_setup.ca_bundle = bundle;
+        break;
+      }
+    }
     m_setup.credentials = m_options.credentials;
     m_setup.extra_environment = m_options.extra_environment;
     if (auto node = find_executable(m_options.node_binary)) {
@@ -91,14 +98,15 @@ class InvokeEngine::Impl {
 
   Result<InvokeResult> invoke(const InvokeRequest& request);
   std::string invoke_async(InvokeRequest request);
-  void forget_function(const std::string& function_name);
+  void forget_function(const std::string& function_key);
   void shutdown();
   std::vector<int> environment_pids() const;
 
  private:
   struct Slot {
     std::string key;
-    std::string function_name;
+    std::string function_key;   // FunctionSnapshot::function_key()
+    std::string function_name;  // names the log file
     std::shared_ptr<Environment> env;  // null while starting
     bool busy = true;
     bool retire = false;
@@ -111,7 +119,8 @@ class InvokeEngine::Impl {
     SteadyClock::time_point not_before;
   };
 
-  Result<std::shared_ptr<Slot>> acquire(const std::string& key, const std::string& function_name, bool& cold);
+  Result<std::shared_ptr<Slot>> acquire(const std::string& key, const FunctionSnapshot& function, bool& cold);
+  void notice(const std::string& text);
   void release(const std::shared_ptr<Slot>& slot, bool reusable);
   void retire(std::vector<std::pair<std::string, std::shared_ptr<Environment>>> victims);
   void append_log(const std::string& function_name, std::string_view text);
@@ -119,7 +128,7 @@ class InvokeEngine::Impl {
   void reap_loop();
   void async_loop();
   InvokeResult local_failure(const InvokeRequest& request, const std::string& request_id, const std::string& type,
-                             const std::string& message, std::string prefix);
+                             const std::string& message);
 
   EngineOptions m_options;
   std::filesystem::path m_code_root;
@@ -131,6 +140,8 @@ class InvokeEngine::Impl {
   std::condition_variable m_cv;
   std::list<std::shared_ptr<Slot>> m_slots;
   int m_in_flight = 0;
+  std::map<std::string, int> m_running;             // invokes running per function key
+  std::map<std::string, int> m_unreserved_running;  // per "<account>/<region>", functions without a reservation
   bool m_stopped = false;
   std::set<std::string> m_noticed;  // function + runtime already given the retired-runtime notice
 
@@ -144,7 +155,7 @@ class InvokeEngine::Impl {
 };
 
 Result<std::shared_ptr<InvokeEngine::Impl::Slot>> InvokeEngine::Impl::acquire(const std::string& key,
-                                                                             const std::string& function_name,
+                                                                             const FunctionSnapshot& function,
                                                                              bool& cold) {
   std::vector<std::pair<std::string, std::shared_ptr<Environment>>> victims;
   std::shared_ptr<Slot> chosen;
@@ -167,13 +178,14 @@ Result<std::shared_ptr<InvokeEngine::Impl::Slot>> InvokeEngine::Impl::acquire(co
         if ((*it)->busy) continue;
         if (oldest == m_slots.end() || (*it)->last_used < (*oldest)->last_used) oldest = it;
       }
-      if (oldest == m_slots.end()) return fail(throttle_error(m_options.max_environments));
+      if (oldest == m_slots.end()) return fail(throttle_error(k_concurrency_limit_reason));
       victims.emplace_back((*oldest)->function_name, (*oldest)->env);
       m_slots.erase(oldest);
     }
     chosen = std::make_shared<Slot>();
     chosen->key = key;
-    chosen->function_name = function_name;
+    chosen->function_key = function.function_key();
+    chosen->function_name = function.function_name;
     m_slots.push_back(chosen);
     cold = true;
   }
@@ -217,13 +229,20 @@ void InvokeEngine::Impl::append_log(const std::string& function_name, std::strin
   write_all(fd, text);
 }
 
+void InvokeEngine::Impl::notice(const std::string& text) {
+  if (m_options.notice) {
+    m_options.notice(text);
+  } else {
+    std::fprintf(stderr, "lambda-cd local: %s\n", text.c_str());
+  }
+}
+
 InvokeResult InvokeEngine::Impl::local_failure(const InvokeRequest& request, const std::string& request_id,
-                                               const std::string& type, const std::string& message, std::string prefix) {
+                                               const std::string& type, const std::string& message) {
   InvocationOutcome outcome;
   outcome.status = InvocationOutcome::Status::init_failed;
   outcome.error_type = type;
   outcome.payload = "RequestId: " + request_id + " Error: " + message;  // not JSON: built from the type
-  outcome.pre_output = std::move(prefix);
   outcome.output = outcome.payload + "\n" + type + "\n";
   ReportInput in{request_id, request.function.version, request.function.memory_mb, request.function.timeout_s,
                  std::chrono::system_clock::now()};
@@ -266,26 +285,47 @@ Result<InvokeResult> InvokeEngine::Impl::invoke(const InvokeRequest& request) {
   }
   if (family == RuntimeFamily::nodejs && !m_node_problem.empty()) return fail(ErrorKind::io, m_node_problem);
 
+  const std::string function_key = f.function_key();
+  const std::string scope_key = f.account_id + "/" + f.region;
+  const bool unreserved = f.reserved_concurrency < 0;
   {
     std::lock_guard lock(m_mutex);
     if (m_stopped) return fail(ErrorKind::server, "the execution engine is stopping");
+    // Reserved concurrency is the function's own ceiling; the rest share what reservations leave.
+    if (!unreserved) {
+      if (m_running[function_key] >= f.reserved_concurrency) return fail(throttle_error(k_reserved_limit_reason));
+    } else {
+      int pool = m_options.concurrency_limit - f.account_reserved_concurrency;
+      if (m_unreserved_running[scope_key] >= pool) return fail(throttle_error(k_concurrency_limit_reason));
+      ++m_unreserved_running[scope_key];
+    }
+    ++m_running[function_key];
     ++m_in_flight;
   }
   struct InFlight {
     Impl* self;
+    const std::string& function_key;
+    const std::string& scope_key;
+    bool unreserved;
     ~InFlight() {
       std::lock_guard lock(self->m_mutex);
+      if (--self->m_running[function_key] <= 0) self->m_running.erase(function_key);
+      if (unreserved && --self->m_unreserved_running[scope_key] <= 0) self->m_unreserved_running.erase(scope_key);
       // Only shutdown() waits for this; waking the reaper (same condition variable) on every
       // invoke cost a context switch each time.
       if (--self->m_in_flight == 0 && self->m_stopped) self->m_cv.notify_all();
     }
-  } in_flight{this};
+  } in_flight{this, function_key, scope_key, unreserved};
 
   const std::string request_id = request.request_id.empty() ? random_uuid() : request.request_id;
-  std::string prefix;
-  if (std::string notice = retired_runtime_notice(f.runtime); !notice.empty()) {
-    std::lock_guard lock(m_mutex);
-    if (m_noticed.insert(f.function_name + "\n" + f.runtime).second) prefix = notice;
+  if (std::string text = retired_runtime_notice(f.runtime); !text.empty()) {
+    // The endpoint's log, not the function's: AWS runs such functions without a word.
+    bool first = false;
+    {
+      std::lock_guard lock(m_mutex);
+      first = m_noticed.insert(function_key + "\n" + f.runtime).second;
+    }
+    if (first) notice("function " + f.function_name + ": " + text);
   }
 
   InvocationSpec spec;
@@ -303,14 +343,14 @@ Result<InvokeResult> InvokeEngine::Impl::invoke(const InvokeRequest& request) {
   std::shared_ptr<Slot> slot;
   InvocationOutcome outcome;
   for (int attempt = 0;; ++attempt) {
-    auto acquired = acquire(key, f.function_name, cold);
+    auto acquired = acquire(key, f, cold);
     if (!acquired) return fail(acquired.error());
     slot = *acquired;
     if (cold) {
       if (auto started = start_environment(request, *slot); !started) {
         release(slot, false);
         if (started.error().kind == ErrorKind::not_found) {
-          return local_failure(request, request_id, "Runtime.InvalidEntrypoint", started.error().message, prefix);
+          return local_failure(request, request_id, "Runtime.InvalidEntrypoint", started.error().message);
         }
         return fail(started.error());
       }
@@ -329,7 +369,6 @@ Result<InvokeResult> InvokeEngine::Impl::invoke(const InvokeRequest& request) {
 
   ReportInput in{request_id, f.version, f.memory_mb, f.timeout_s, std::chrono::system_clock::now()};
   InvokeReport report = build_report(in, outcome);
-  if (!prefix.empty()) report.log = prefix + report.log;
   append_log(f.function_name, report.log);
   release(slot, outcome.reusable);
 
@@ -396,8 +435,8 @@ void InvokeEngine::Impl::async_loop() {
       requeue = true;
     }
     if (!drop_reason.empty() && !m_stopped) {
-      append_log(item.request.function.function_name,
-                 "lambda-cd: Event invocation " + item.request.request_id + " dropped: " + drop_reason + "\n");
+      notice("function " + item.request.function.function_name + ": Event invocation " + item.request.request_id +
+             " dropped: " + drop_reason);
     }
     lock.lock();
     if (requeue && !m_stopped) {
@@ -433,7 +472,8 @@ void InvokeEngine::Impl::reap_loop() {
   }
 }
 
-void InvokeEngine::Impl::forget_function(const std::string& function_name) {
+void InvokeEngine::Impl::forget_function(const std::string& function_key) {
+  const std::string function_name = function_key.substr(function_key.rfind('/') + 1);
   {
     std::lock_guard lock(m_log_mutex);
     if (auto it = m_log_fds.find(function_name); it != m_log_fds.end()) {
@@ -445,7 +485,7 @@ void InvokeEngine::Impl::forget_function(const std::string& function_name) {
   {
     std::lock_guard lock(m_mutex);
     for (auto it = m_slots.begin(); it != m_slots.end();) {
-      if ((*it)->function_name != function_name) {
+      if ((*it)->function_key != function_key) {
         ++it;
         continue;
       }
@@ -500,7 +540,19 @@ InvokeEngine::InvokeEngine(EngineOptions options) : m_impl(std::make_unique<Impl
 InvokeEngine::~InvokeEngine() = default;
 Result<InvokeResult> InvokeEngine::invoke(const InvokeRequest& request) { return m_impl->invoke(request); }
 std::string InvokeEngine::invoke_async(InvokeRequest request) { return m_impl->invoke_async(std::move(request)); }
-void InvokeEngine::forget_function(const std::string& function_name) { m_impl->forget_function(function_name); }
+void InvokeEngine::forget_function(const std::string& account, const std::string& region,
+                                   const std::string& function_name) {
+  FunctionSnapshot f;
+  f.account_id = account;
+  f.region = region;
+  f.function_name = function_name;
+  m_impl->forget_function(f.function_key());
+}
+
+std::string throttle_reason(const Error& error) {
+  if (error.code == "TooManyRequestsException" && error.message == k_reserved_limit_reason) return k_reserved_limit_reason;
+  return k_concurrency_limit_reason;
+}
 void InvokeEngine::shutdown() { m_impl->shutdown(); }
 std::vector<int> InvokeEngine::environment_pids() const { return m_impl->environment_pids(); }
 

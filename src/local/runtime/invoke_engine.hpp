@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -35,6 +36,11 @@ struct FunctionSnapshot {
   std::filesystem::path code_zip;  // the package bytes on disk (content-addressed blob)
   std::string region;
   std::string account_id;
+  int reserved_concurrency = -1;         // the function's reservation; -1: it draws on the unreserved pool
+  int account_reserved_concurrency = 0;  // the sum of all reservations in its account and region
+
+  // Identity of the function (not the version) across accounts and regions.
+  std::string function_key() const { return account_id + "/" + region + "/" + function_name; }
 };
 
 struct InvokeRequest {
@@ -56,9 +62,12 @@ struct InvokeResult {
   int environment_pid = 0;       // process (group) that ran it; for tests and diagnostics
 };
 
-// Reason of the throttle error (Error::code "TooManyRequestsException", http_status 429) for the
-// wire body {"Reason": ..., "Type": "User", "message": ...}.
+// An invoke refused for concurrency is an Error of kind throttled, code "TooManyRequestsException",
+// http_status 429, whose message is the Reason the wire body carries:
 inline constexpr const char* k_concurrency_limit_reason = "ConcurrentInvocationLimitExceeded";
+inline constexpr const char* k_reserved_limit_reason = "ReservedFunctionConcurrentInvocationLimitExceeded";
+// The Reason of a throttle error (k_concurrency_limit_reason for any other error).
+std::string throttle_reason(const Error& error);
 
 // Given to every environment as AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN
 // (Lambda's execution-role credentials). Never the caller's own credentials.
@@ -70,7 +79,13 @@ struct Credentials {
 
 struct EngineOptions {
   std::filesystem::path state_dir;           // environments extract to <state_dir>/code/<sha>/
-  int max_environments = 10;                 // beyond: ErrorKind::throttled (429, ConcurrentInvocationLimitExceeded)
+  // Concurrent executions per account and region (AccountLimit.ConcurrentExecutions). Functions
+  // without a reservation share what the reservations leave; beyond it, or beyond a function's own
+  // reservation, invokes are throttled (ReservedFunctionConcurrentInvocationLimitExceeded for the latter).
+  int concurrency_limit = 10;
+  // Live environments (running and warm) of this engine, all accounts together: the machine's
+  // limit. Idle ones are stopped to make room; when all are busy, invokes are throttled.
+  int max_environments = 64;
   std::chrono::milliseconds idle_timeout{std::chrono::minutes(5)};  // warm environments reaped after this
   std::string node_binary = "node";
   std::chrono::milliseconds init_timeout{std::chrono::seconds(10)};  // start to first /next
@@ -80,6 +95,8 @@ struct EngineOptions {
   // Added to every environment below the function's own variables, e.g. AWS_ENDPOINT_URL pointing
   // at the local endpoint.
   std::map<std::string, std::string> extra_environment;
+  // The endpoint's own log (notices that are not the function's output); stderr when unset.
+  std::function<void(const std::string&)> notice;
 };
 
 class InvokeEngine {
@@ -99,9 +116,9 @@ class InvokeEngine {
   // Returns the request id (request.request_id if set).
   std::string invoke_async(InvokeRequest request);
 
-  // Stops idle environments of `function_name` (all versions); busy ones stop when their invoke
+  // Stops idle environments of the function (all versions); busy ones stop when their invoke
   // ends. Called when a function is deleted.
-  void forget_function(const std::string& function_name);
+  void forget_function(const std::string& account, const std::string& region, const std::string& function_name);
 
   // Stops every environment and the async queue (queued events are dropped); in-flight invoke()
   // calls return promptly with a function error. Idempotent; later invokes fail.

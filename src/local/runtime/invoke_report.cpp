@@ -56,18 +56,20 @@ InvokeReport build_report(const ReportInput& in, const InvocationOutcome& o) {
       r.payload = response_too_large_error();
       break;
     case Status::timed_out: {
+      // As AWS words it today (recorded 2025): the configured timeout, not the time measured.
       r.function_error = "Unhandled";
-      double seconds = static_cast<double>(duration.count()) / 1e6;
-      std::string message = fmt::format("{} {} Task timed out after {:.2f} seconds",
-                                        format_iso8601_ms(in.finished_at), in.request_id, seconds);
+      std::string message = fmt::format("RequestId: {} Error: Task timed out after {:.2f} seconds", in.request_id,
+                                        static_cast<double>(in.timeout_s));
       r.payload = json{{"errorType", "Sandbox.Timedout"}, {"errorMessage", message}}.dump();
       error_line = message + "\n";
       break;
     }
     case Status::exited: {
       r.function_error = "Unhandled";
-      std::string reason = o.exit_reason.empty() ? "Runtime exited without providing a reason"
-                                                 : "Runtime exited with error: " + o.exit_reason;
+      // A runtime that ends with status 0 gives no reason (recorded from AWS, 2025).
+      std::string reason = o.exit_reason.empty() || o.exit_reason == "exit status 0"
+                               ? "Runtime exited without providing a reason"
+                               : "Runtime exited with error: " + o.exit_reason;
       std::string message = "RequestId: " + in.request_id + " Error: " + reason;
       r.payload = error_json("Runtime.ExitError", message);
       error_line = message + "\nRuntime.ExitError\n";

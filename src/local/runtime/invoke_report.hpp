@@ -14,7 +14,7 @@ struct ReportInput {
   std::string version;
   int memory_mb = 128;
   int timeout_s = 3;
-  std::chrono::system_clock::time_point finished_at;  // stamps the timeout message
+  std::chrono::system_clock::time_point finished_at;  // when the invocation ended
 };
 
 struct InvokeReport {

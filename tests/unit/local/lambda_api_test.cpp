@@ -1,122 +1,23 @@
-// The Lambda API end to end below HTTP: real SQLite and blobs in a temp dir, a fake clock for the
-// Pending/InProgress windows and a fake execution engine.
+// The Lambda API end to end below HTTP (lambda_api_fixture.hpp): lifecycle, pagination, aliases,
+// names, invoke hand-off.
 #include "local/lambda_api.hpp"
 
-#include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
-
+#include "lambda_api_fixture.hpp"
 #include "local/service_router.hpp"
-#include "test_zip.hpp"
 #include "util/crypto.hpp"
-#include "util/encoding.hpp"
-#include "util/file_io.hpp"
 
 using namespace lcd;
 using namespace lcd::local;
+using namespace lcd::local::testing;
 using nlohmann::json;
 
-namespace {
-
-class FakeClock final : public Clock {
- public:
-  std::chrono::system_clock::time_point now() const override { return m_now; }
-  std::chrono::steady_clock::time_point monotonic() const override { return {}; }
-  void sleep_for(std::chrono::milliseconds d) override { m_now += d; }
-  void advance(std::chrono::milliseconds d) { m_now += d; }
-
- private:
-  std::chrono::system_clock::time_point m_now = std::chrono::system_clock::time_point(std::chrono::seconds(1800000000));
-};
-
-class FakeInvoker final : public InvokeBackend {
- public:
-  Result<runtime::InvokeResult> invoke(const runtime::InvokeRequest& request) override {
-    last = request;
-    runtime::InvokeResult result;
-    result.request_id = "rid";
-    result.payload = R"({"version":")" + request.function.version + R"("})";
-    result.log_tail = "START RequestId: rid\nEND RequestId: rid\n";
-    return result;
-  }
-  void invoke_async(runtime::InvokeRequest request) override { async_count++; last = std::move(request); }
-  void forget_function(const std::string&) override { forgotten++; }
-  runtime::InvokeRequest last;
-  int async_count = 0;
-  int forgotten = 0;
-};
-
-std::string zip_b64(const std::string& body) {
-  return base64_encode(lcd::local::testing::make_zip({{"index.js", body}}));
-}
-
-class LambdaApiTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    auto store = LambdaStore::open(m_dir.path());
-    ASSERT_TRUE(store) << store.error().message;
-    m_store = std::move(*store);
-    m_blobs = std::make_unique<BlobStore>(m_dir.path() / "blobs");
-    LambdaApiOptions options;
-    options.account_id = "123456789012";
-    options.update_delay_ms = 100;
-    m_api = std::make_unique<LambdaApi>(options, *m_store, *m_blobs, m_clock, nullptr, &m_invoker);
-  }
-
-  HttpResponse call(const std::string& method, const std::string& target, const json& body = nullptr,
-                    HeaderList headers = {}) {
-    HttpRequest r;
-    r.method = method;
-    auto q = target.find('?');
-    r.raw_path = target.substr(0, q);
-    r.path = r.raw_path;
-    if (q != std::string::npos) {
-      r.raw_query = target.substr(q + 1);
-      r.query = parse_query_string(r.raw_query);
-    }
-    if (!body.is_null()) r.body = body.is_string() ? body.get<std::string>() : body.dump();
-    r.headers = std::move(headers);
-    RequestContext ctx;
-    ctx.region = "us-east-1";
-    ctx.request_id = "req-1";
-    ctx.host = "127.0.0.1:9999";
-    return m_api->handle(r, ctx);
-  }
-  static json body_of(const HttpResponse& r) { return r.body.empty() ? json() : json::parse(r.body); }
-  static std::string error_type(const HttpResponse& r) {
-    for (const auto& [k, v] : r.headers) {
-      if (k == "x-amzn-ErrorType") return v;
-    }
-    return "";
-  }
-
-  json create(const std::string& name, const std::string& code = "exports.handler=async()=>1") {
-    auto r = call("POST", "/2015-03-31/functions",
-                  json{{"FunctionName", name},
-                       {"Runtime", "nodejs20.x"},
-                       {"Role", "arn:aws:iam::123456789012:role/r"},
-                       {"Handler", "index.handler"},
-                       {"Code", {{"ZipFile", zip_b64(code)}}}});
-    EXPECT_EQ(r.status, 201) << r.body;
-    return body_of(r);
-  }
-  void settle() { m_clock.advance(std::chrono::milliseconds(150)); }
-
-  TempDir m_dir{"lcd-api"};
-  FakeClock m_clock;
-  FakeInvoker m_invoker;
-  std::unique_ptr<LambdaStore> m_store;
-  std::unique_ptr<BlobStore> m_blobs;
-  std::unique_ptr<LambdaApi> m_api;
-};
-
-}  // namespace
 
 TEST_F(LambdaApiTest, CreateIsPendingThenActive) {
   json created = create("fn");
   EXPECT_EQ(created["State"], "Pending");
   EXPECT_EQ(created["Version"], "$LATEST");
   EXPECT_EQ(created["FunctionArn"], "arn:aws:lambda:us-east-1:123456789012:function:fn");
-  std::string zip = lcd::local::testing::make_zip({{"index.js", "exports.handler=async()=>1"}});
+  std::string zip = make_zip({{"index.js", "exports.handler=async()=>1"}});
   EXPECT_EQ(created["CodeSha256"], base64_encode(sha256(zip)));
   EXPECT_EQ(created["CodeSize"], zip.size());
   auto busy = call("POST", "/2015-03-31/functions/fn/versions", json::object());
@@ -296,7 +197,7 @@ TEST_F(LambdaApiTest, ValidationErrors) {
   auto escape = call("POST", "/2015-03-31/functions",
                      json{{"FunctionName", "v"}, {"Runtime", "nodejs20.x"}, {"Role", "arn:aws:iam::123456789012:role/r"},
                           {"Handler", "index.handler"},
-                          {"Code", {{"ZipFile", base64_encode(lcd::local::testing::make_zip({{"../evil.js", "x"}}))}}}});
+                          {"Code", {{"ZipFile", base64_encode(make_zip({{"../evil.js", "x"}}))}}}});
   EXPECT_EQ(escape.status, 400);
   EXPECT_EQ(error_type(escape), "InvalidParameterValueException");
   auto reserved = call("POST", "/2015-03-31/functions",
@@ -306,7 +207,7 @@ TEST_F(LambdaApiTest, ValidationErrors) {
   EXPECT_EQ(reserved.status, 400);
   auto bad_json = call("POST", "/2015-03-31/functions", json("{not json"));
   EXPECT_EQ(bad_json.status, 400);
-  auto too_big = call("POST", "/2015-03-31/functions", json(std::string(69905068, 'a')));
+  auto too_big = call("POST", "/2015-03-31/functions", json(std::string(70167212, 'a')));
   EXPECT_EQ(too_big.status, 413);
   EXPECT_EQ(error_type(too_big), "RequestEntityTooLargeException");
 }
@@ -381,34 +282,44 @@ TEST_F(LambdaApiTest, CodeLocationDownloadsTheExactZip) {
   EXPECT_EQ(base64_encode(sha256(download.body)), got["Configuration"]["CodeSha256"]);
 }
 
-TEST(ServiceRouter, RegionFromCredentialScopeBuildsArns) {
+TEST(ServiceRouter, RegionAndAccountFromTheRequestKeepFunctionsApart) {
   TempDir dir("lcd-router");
-  auto store = LambdaStore::open(dir.path());
+  auto store = LambdaStore::open(dir.path(), "123456789012");
   ASSERT_TRUE(store);
   BlobStore blobs(dir.path() / "blobs");
   LambdaApi api(LambdaApiOptions{"123456789012", 0, dir.path()}, **store, blobs, system_clock(), nullptr, nullptr);
-  ServiceRouter router(RouterOptions{}, nullptr, system_clock());
+  RouterOptions options;
+  options.default_account = "123456789012";
+  ServiceRouter router(options, nullptr, system_clock());
   router.add_service("lambda", api, ServiceInfo{});
-  HttpRequest r;
-  r.method = "POST";
-  r.raw_path = "/2015-03-31/functions";
-  r.headers = {{"Authorization",
-                "AWS4-HMAC-SHA256 Credential=test/20261126/eu-central-1/lambda/aws4_request, SignedHeaders=host, "
-                "Signature=00"}};
-  r.body = json{{"FunctionName", "f"}, {"Runtime", "nodejs20.x"}, {"Role", "arn:aws:iam::123456789012:role/r"},
-                {"Handler", "index.handler"}, {"Code", {{"ZipFile", zip_b64("x")}}}}
-               .dump();
-  auto created = router.handle(r);
+  auto signed_request = [](const std::string& method, const std::string& path, const std::string& key,
+                           const std::string& region, const std::string& body = "") {
+    HttpRequest r;
+    r.method = method;
+    r.raw_path = path;
+    r.headers = {{"Authorization", "AWS4-HMAC-SHA256 Credential=" + key + "/20261126/" + region +
+                                       "/lambda/aws4_request, SignedHeaders=host, Signature=00"}};
+    r.body = body;
+    return r;
+  };
+  const std::string create = json{{"FunctionName", "f"}, {"Runtime", "nodejs20.x"},
+                                  {"Role", "arn:aws:iam::123456789012:role/r"}, {"Handler", "index.handler"},
+                                  {"Code", {{"ZipFile", zip_b64("x")}}}}
+                                 .dump();
+  auto created = router.handle(signed_request("POST", "/2015-03-31/functions", "test", "eu-central-1", create));
   ASSERT_EQ(created.status, 201) << created.body;
   EXPECT_EQ(json::parse(created.body)["FunctionArn"], "arn:aws:lambda:eu-central-1:123456789012:function:f");
-  HttpRequest other;
-  other.method = "GET";
-  other.raw_path = "/";
-  other.headers = {{"Authorization",
-                    "AWS4-HMAC-SHA256 Credential=test/20261126/us-east-1/sqs/aws4_request, SignedHeaders=host, "
-                    "Signature=00"}};
-  auto unknown = router.handle(other);
-  EXPECT_EQ(unknown.status, 400);
+  // A 12-digit access key id acts as that account: its own namespace, its own ARNs.
+  auto other_account = router.handle(signed_request("GET", "/2015-03-31/functions/f", "222233334444", "eu-central-1"));
+  EXPECT_EQ(other_account.status, 404);
+  auto its_own = router.handle(signed_request("POST", "/2015-03-31/functions", "222233334444", "eu-central-1", create));
+  ASSERT_EQ(its_own.status, 201) << its_own.body;
+  EXPECT_EQ(json::parse(its_own.body)["FunctionArn"], "arn:aws:lambda:eu-central-1:222233334444:function:f");
+  // Naming the other account's function by ARN is refused as AWS refuses it.
+  auto foreign = router.handle(signed_request(
+      "GET", "/2015-03-31/functions/arn%3Aaws%3Alambda%3Aeu-central-1%3A123456789012%3Afunction%3Af", "222233334444",
+      "eu-central-1"));
+  EXPECT_EQ(foreign.status, 403);
   HttpRequest unsigned_get;
   unsigned_get.method = "GET";
   unsigned_get.raw_path = "/2015-03-31/functions/f";

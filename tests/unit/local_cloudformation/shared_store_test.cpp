@@ -71,7 +71,7 @@ class Endpoint {
     return body;
   }
   std::string function_code_hex(const std::string& name) {
-    auto row = m_store->read([&] { return m_store->get_function("us-east-1", name); });
+    auto row = m_store->read([&] { return m_store->get_function(Scope{"000000000000", "us-east-1"}, name); });
     EXPECT_TRUE(row && *row);
     return row && *row ? code_sha_to_hex((*row)->code_sha256) : std::string();
   }

@@ -46,7 +46,7 @@ FunctionSnapshot EngineTest::make_function(const std::map<std::string, std::stri
     auto path = pkg / name;
     std::filesystem::create_directories(path.parent_path());
     std::ofstream(path, std::ios::binary) << content;
-    if (name == "bootstrap") ::chmod(path.c_str(), 0755);
+    if (name == "bootstrap" || name.ends_with(".sh")) ::chmod(path.c_str(), 0755);
   }
   auto zip = m_dir->path() / ("pkg" + std::to_string(m_package_counter) + ".zip");
   ProcessSpec spec;
