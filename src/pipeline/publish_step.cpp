@@ -42,11 +42,9 @@ Result<PublishOutcome> run_publish(StepContext& ctx, const std::string& build, b
     return refuse("$LATEST changed since deploy: CodeSha256 is " + latest->code_sha256 + ", deployed and tested " +
                   state->code_sha256 + " (another deploy?)");
   }
-  if (latest->revision_id != state->revision_id) {
-    return refuse("$LATEST changed since deploy: RevisionId is " + latest->revision_id + ", deploy left " +
-                  state->revision_id + " (configuration changed by someone else?)");
-  }
 
+  // Before the RevisionId guard: publishing changes $LATEST's RevisionId (as on AWS), so a build
+  // this run or an earlier one published must be recognised as done, not refused.
   auto builds = load_version_builds(ctx.lambda, name);
   if (!builds) return fail(builds.error());
   auto existing = resolve_build(*builds, build, name);
@@ -62,6 +60,10 @@ Result<PublishOutcome> run_publish(StepContext& ctx, const std::string& build, b
                   " with different code (CodeSha256 " + existing->code_sha256 + "); use a new build number");
   }
   if (existing.error().kind != ErrorKind::not_found) return fail(existing.error());
+  if (latest->revision_id != state->revision_id) {
+    return refuse("$LATEST changed since deploy: RevisionId is " + latest->revision_id + ", deploy left " +
+                  state->revision_id + " (configuration changed by someone else?)");
+  }
 
   if (dry_run) {
     ctx.observer.message("would publish $LATEST (CodeSha256 " + state->code_sha256 + ", RevisionId " +

@@ -155,6 +155,23 @@ TEST(Publish, RerunningABuildPublishesNothingNew) {
   EXPECT_EQ(b.lambda_service.count("PublishVersion"), 1);
 }
 
+TEST(Publish, RepublishingAfterOwnPublishIsNotRefusedOverTheNewRevisionId) {
+  // AWS gives $LATEST a new RevisionId when it is published: the build is recognised as published
+  // without a redeploy, instead of refused as if someone had changed the function.
+  Bench b;
+  deploy(b);
+  publish(b, "1");
+  b.lambda_service.latest["RevisionId"] = "changed-by-the-publish";
+  auto again = run_publish(*b.ctx, "1", false);
+  ASSERT_TRUE(again) << again.error().describe();
+  EXPECT_TRUE(again->already_published);
+  EXPECT_EQ(b.lambda_service.count("PublishVersion"), 1);
+  // A new build still needs the deployed RevisionId.
+  auto other = run_publish(*b.ctx, "2", false);
+  ASSERT_FALSE(other);
+  EXPECT_NE(other.error().message.find("RevisionId"), std::string::npos);
+}
+
 TEST(Publish, SameBuildWithDifferentCodeIsRefused) {
   Bench b;
   deploy(b);
