@@ -17,6 +17,13 @@ const {
 
 const lambdaCd = process.env.LAMBDA_CD;
 const work = mkdtempSync(join(tmpdir(), 'lcd-invoke-'));
+// Only what this test sets counts, whatever the caller's shell exports or ~/.aws holds: the SDK and
+// every child process (the endpoint, the AWS CLI) see no AWS_* / LAMBDA_CD_* of the caller and an
+// empty HOME.
+for (const name of Object.keys(process.env)) {
+  if (name.startsWith('AWS_') || name.startsWith('LAMBDA_CD_')) delete process.env[name];
+}
+process.env.HOME = work;
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 
 function startEndpoint() {

@@ -4,6 +4,7 @@ Starts a real `lambda-cd local --port 0` in its own state directory, reads its
 "listening" line, and hands out real clients (boto3 from Debian's python3-boto3,
 AWS CLI v2 at /usr/bin/aws) pointed at it. Nothing here is a mock.
 """
+import atexit
 import contextlib
 import io
 import json
@@ -22,6 +23,24 @@ REGION = "us-east-1"
 ACCOUNT = "000000000000"
 CREDENTIALS = {"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test", "AWS_DEFAULT_REGION": REGION,
                "AWS_REGION": REGION}
+
+
+def _forget_the_callers_aws_settings():
+    """Only what a test sets counts: whatever AWS_* / LAMBDA_CD_* the caller's shell exports and
+    whatever ~/.aws holds never reach boto3 in this process or any child (the endpoint, the AWS CLI,
+    lambda-cd). HOME becomes an empty folder of this run; AWS_CONFIG_FILE and
+    AWS_SHARED_CREDENTIALS_FILE name files that do not exist."""
+    for name in list(os.environ):
+        if name.startswith(("AWS_", "LAMBDA_CD_", "XDG_")):
+            del os.environ[name]
+    home = tempfile.mkdtemp(prefix="lcd-test-home-")
+    atexit.register(shutil.rmtree, home, True)
+    os.environ["HOME"] = home
+    os.environ["AWS_CONFIG_FILE"] = os.path.join(home, "no-aws-config")
+    os.environ["AWS_SHARED_CREDENTIALS_FILE"] = os.path.join(home, "no-aws-credentials")
+
+
+_forget_the_callers_aws_settings()
 
 
 class Endpoint:
