@@ -8,6 +8,7 @@
 
 #include <toml++/toml.h>
 
+#include "pipeline/function_role.hpp"
 #include "util/file_io.hpp"
 #include "util/strings.hpp"
 
@@ -183,7 +184,12 @@ Result<void> apply_toml(const std::string& text, const std::string& source, CliC
     LCD_TRY(handler, get_string(*f, "handler", "function", source));
     if (*handler) project.function.handler = **handler;
     LCD_TRY(role, get_string(*f, "role", "function", source));
-    if (*role) project.function.role = **role;
+    if (*role) {
+      if (auto problem = pipeline::role_problem(**role); !problem.empty()) {
+        return config_fail(where(*f->get("role"), source) + ": [function] role '" + **role + "' " + problem);
+      }
+      project.function.role = **role;
+    }
     LCD_TRY(memory, get_int(*f, "memory", "function", source, 128, 10240));
     if (*memory) project.function.memory = **memory;
     LCD_TRY(timeout, get_int(*f, "timeout", "function", source, 1, 900));
@@ -388,9 +394,8 @@ Result<CliConfig> load_cli_config(const GlobalOptions& globals, const EnvLookup&
   } else if (config.local_state_dir.is_relative()) {
     config.local_state_dir = config.project.root / config.local_state_dir;
   }
-  if (config.local && config.project.function.role.empty()) {
-    config.project.function.role = "arn:aws:iam::000000000000:role/lambda-cd-local";
-  }
+  // A role name: its ARN is made in the caller's account (the local endpoint answers any role).
+  if (config.local && config.project.function.role.empty()) config.project.function.role = "lambda-cd-local";
   if (!config.endpoint_url.empty() && !starts_with(config.endpoint_url, "http://") &&
       !starts_with(config.endpoint_url, "https://")) {
     return config_fail("endpoint URL must start with http:// or https://: " + config.endpoint_url);
@@ -402,6 +407,12 @@ Result<CliConfig> load_cli_config(const GlobalOptions& globals, const EnvLookup&
   }
 
   auto& target = config.project.target;
+  // On the local endpoint a 12-digit access key id acts as that account (any other is not sent:
+  // the dummy "test" key acts as the endpoint's --account-id).
+  if (auto key = env("AWS_ACCESS_KEY_ID"); config.local && key && key->size() == 12 &&
+                                          key->find_first_not_of("0123456789") == std::string::npos) {
+    target.local_access_key_id = *key;
+  }
   target.local = config.local;
   target.endpoint_url = config.endpoint_url;
   target.region = config.region;

@@ -5,6 +5,8 @@
 #include <nlohmann/json.hpp>
 
 #include "clients/s3_client.hpp"
+#include "clients/sts_client.hpp"
+#include "pipeline/function_role.hpp"
 #include "pipeline/backup_store.hpp"
 
 namespace lcd::cli {
@@ -44,16 +46,18 @@ Result<std::unique_ptr<CommandRun>> CommandRun::open(const GlobalOptions& global
       config.endpoint_url = run->m_embedded->url();
       config.project.target.endpoint_url = config.endpoint_url;
     }
+    // One endpoint holds every region and account: each is a target of its own.
+    const std::string where = " " + config.region + " " + config.project.target.local_access_key_id;
     if (!needs.endpoint) {
       run->target_description = "local (state " + config.local_state_dir.string() + ")";
-      target_id = "local state:" + config.local_state_dir.string();
+      target_id = "local state:" + config.local_state_dir.string() + where;
     } else if (run->m_embedded) {
       run->target_description = "local endpoint " + config.endpoint_url + " (state " +
                                 config.local_state_dir.string() + ", started for this command)";
-      target_id = "local state:" + config.local_state_dir.string();
+      target_id = "local state:" + config.local_state_dir.string() + where;
     } else {
       run->target_description = "local endpoint " + config.endpoint_url;
-      target_id = "local " + config.endpoint_url;
+      target_id = "local " + config.endpoint_url + where;
     }
   } else {
     run->target_description = "AWS " + config.region + ", profile " +
@@ -74,6 +78,14 @@ Result<std::unique_ptr<CommandRun>> CommandRun::open(const GlobalOptions& global
       }
     };
     run->m_caller = std::make_unique<NoCaller>();
+  }
+  if (needs.role && needs.endpoint && !config.project.function.role.empty() &&
+      !pipeline::is_arn(config.project.function.role)) {
+    clients::StsClient sts(*run->m_caller);
+    auto arn = pipeline::resolve_role(config.project.function.role, sts);
+    if (!arn) return fail(arn.error());
+    if (globals.verbosity > 0) run->observer.message("role " + config.project.function.role + " is " + *arn);
+    config.project.function.role = *arn;
   }
   run->m_lambda = std::make_unique<clients::LambdaClient>(*run->m_caller);
   run->m_ctx = std::make_unique<pipeline::StepContext>(pipeline::StepContext{

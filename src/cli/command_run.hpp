@@ -24,6 +24,7 @@ struct RunNeeds {
   bool config_file = true;    // lambda-cd.toml must exist
   bool endpoint = true;       // talks to Lambda
   bool function_name = true;  // [function] name (or --function) must be set
+  bool role = false;          // creates or configures the function: a role name becomes its ARN (STS)
   std::string function_override;  // --function
 };
 

@@ -12,7 +12,9 @@ void add_deploy_command(CLI::App& app, GlobalOptions& globals, int& exit_code) {
   auto dry_run = std::make_shared<bool>(false);
   cmd->add_flag("--dry-run", *dry_run, "Say what would change without changing it");
   cmd->callback([&globals, &exit_code, dry_run] {
-    auto run = CommandRun::open(globals, RunNeeds{});
+    RunNeeds needs;
+    needs.role = true;
+    auto run = CommandRun::open(globals, needs);
     if (!run) {
       exit_code = finish_error(globals, "deploy", run.error());
       return;

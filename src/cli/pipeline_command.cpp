@@ -37,7 +37,9 @@ void add_pipeline_command(CLI::App& app, GlobalOptions& globals, int& exit_code)
   cmd->add_option("--build", opts->build, "Build number")->required();
   cmd->add_option("--to", opts->to, "Alias to promote to (default [aliases] stage)");
   cmd->callback([&globals, &exit_code, opts] {
-    auto run = CommandRun::open(globals, RunNeeds{});
+    RunNeeds needs;
+    needs.role = true;
+    auto run = CommandRun::open(globals, needs);
     if (!run) {
       exit_code = finish_error(globals, "pipeline", run.error());
       return;

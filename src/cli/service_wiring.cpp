@@ -8,9 +8,10 @@ Result<std::unique_ptr<aws::ServiceCaller>> make_service_caller(const CliConfig&
   aws::AwsConfigOptions options;
   options.region = config.region;
   if (config.local) {
-    // The local endpoint accepts any well-formed signature; these dummy keys are not secrets.
-    options.access_key_id = "test";
-    options.secret_access_key = "test";
+    // The local endpoint accepts any well-formed signature; these dummy keys are not secrets (a
+    // 12-digit key id names the account to act as).
+    options.access_key_id = config.project.target.local_access_key_id;
+    options.secret_access_key = config.project.target.local_secret_access_key;
     options.endpoint_url = config.endpoint_url;
   } else {
     if (!config.profile_from_aws_env) options.profile = config.profile;

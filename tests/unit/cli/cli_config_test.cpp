@@ -64,7 +64,32 @@ TEST(CliConfig, ReadsEveryTable) {
   EXPECT_FALSE(c->endpoint_from_user);
   EXPECT_EQ(c->project.root, dir.path());
   EXPECT_EQ(c->local_state_dir, dir.path() / ".lambda-cd" / "local");
-  EXPECT_FALSE(c->project.function.role.empty());  // local gets a dummy role
+  EXPECT_EQ(c->project.function.role, "lambda-cd-local");  // local: a role name, made an ARN in the caller's account
+}
+
+TEST(CliConfig, ATwelveDigitAccessKeyNamesTheLocalAccount) {
+  TempDir dir;
+  ASSERT_TRUE(write_file_atomic(dir.path() / "lambda-cd.toml", k_toml));
+  auto account = load_cli_config(GlobalOptions{}, env_of({{"AWS_ACCESS_KEY_ID", "123456789012"}}), dir.path(), true);
+  ASSERT_TRUE(account);
+  EXPECT_EQ(account->project.target.local_access_key_id, "123456789012");
+  // Any other key (a real one, say) is never sent to the local endpoint.
+  auto other = load_cli_config(GlobalOptions{}, env_of({{"AWS_ACCESS_KEY_ID", "AKIAREALKEY000000000"}}), dir.path(), true);
+  ASSERT_TRUE(other);
+  EXPECT_EQ(other->project.target.local_access_key_id, "test");
+}
+
+TEST(CliConfig, RoleIsAnArnOrARoleName) {
+  CliConfig c;
+  ASSERT_TRUE(apply_toml("[function]\nrole = \"greeting-role\"\n", "lambda-cd.toml", c));
+  EXPECT_EQ(c.project.function.role, "greeting-role");
+  ASSERT_TRUE(apply_toml("[function]\nrole = \"arn:aws:iam::123456789012:role/r\"\n", "lambda-cd.toml", c));
+  EXPECT_EQ(c.project.function.role, "arn:aws:iam::123456789012:role/r");
+  auto bad = apply_toml("[function]\nname = \"f\"\nrole = \"greeting role\"\n", "lambda-cd.toml", c);
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().code, pipeline::k_config_error);
+  EXPECT_EQ(bad.error().message.rfind("lambda-cd.toml:3: [function] role 'greeting role' has ' '", 0), 0u)
+      << bad.error().message;
 }
 
 TEST(CliConfig, FindsTheFileInAParentDirectory) {
