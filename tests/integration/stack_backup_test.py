@@ -100,6 +100,9 @@ def stack_lifecycle_publish_backup_restore():
 
         r = ep.lcd("deploy", cwd=project)
         assert r.returncode == 0, out(r)
+        # template.yaml and lambda-cd.toml agree: the first deploy after the stack changes only the code
+        # (the role name in lambda-cd.toml is the stack's role in the caller's account).
+        assert "configuration unchanged" in r.stdout + r.stderr and "changing " not in r.stdout + r.stderr, out(r)
         r = ep.lcd("publish", "--build", "1", cwd=project)
         assert r.returncode == 0, out(r)
         with open(os.path.join(project, ".lambda-cd", "package.zip"), "rb") as f:
