@@ -229,6 +229,14 @@ Error parse_error_response(Protocol protocol, int status, const HeaderList& head
   }
   if (error.code.empty()) error.code = std::to_string(status);
   if (error.message.empty()) error.message = reason_phrase(status);
+  // A bucket in another region than the request was signed for (aws-api-notes-2 §17.3): say where it is.
+  if (protocol == Protocol::rest_xml && (status == 301 || status == 400)) {
+    std::string bucket_region = header_value(headers, "x-amz-bucket-region");
+    if (!bucket_region.empty() && error.message.find(bucket_region) == std::string::npos) {
+      error.message += " (the bucket is in region " + bucket_region +
+                       "; S3 bucket names are global, so a bucket of another region cannot serve this one)";
+    }
+  }
   error.kind = classify_error(status, error.code, error.message);
   return error;
 }

@@ -146,5 +146,22 @@ TEST(RetryAfter, SecondsOnly) {
   EXPECT_EQ(parse_retry_after_ms("-5"), -1);
 }
 
+TEST(RestXmlError, ABucketInAnotherRegionIsNamed) {
+  // HeadBucket signed for the wrong region: no body, only the status and x-amz-bucket-region.
+  Error head = parse_error_response(Protocol::rest_xml, 400, {{"x-amz-bucket-region", "eu-west-1"}}, "", "HEAD");
+  EXPECT_EQ(head.code, "400");
+  EXPECT_NE(head.message.find("the bucket is in region eu-west-1"), std::string::npos) << head.message;
+  // With a body that already names it, the message stays AWS's.
+  Error get = parse_error_response(
+      Protocol::rest_xml, 400, {{"x-amz-bucket-region", "eu-west-1"}},
+      "<Error><Code>AuthorizationHeaderMalformed</Code><Message>The authorization header is malformed; the region "
+      "'us-east-1' is wrong; expecting 'eu-west-1'</Message><Region>eu-west-1</Region></Error>",
+      "GET");
+  EXPECT_EQ(get.code, "AuthorizationHeaderMalformed");
+  EXPECT_EQ(get.message, "The authorization header is malformed; the region 'us-east-1' is wrong; expecting 'eu-west-1'");
+  Error other = parse_error_response(Protocol::rest_xml, 404, {}, "", "HEAD");
+  EXPECT_EQ(other.message.find("region"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace lcd::aws
