@@ -10,6 +10,7 @@ find_package(fmt REQUIRED)
 find_package(tl-expected REQUIRED)
 find_package(CLI11 REQUIRED)
 find_package(yaml-cpp REQUIRED)
+find_package(EXPAT REQUIRED)               # EXPAT::EXPAT (CMake's FindEXPAT)
 pkg_check_modules(LIBZIP REQUIRED IMPORTED_TARGET libzip)  # PkgConfig::LIBZIP (its CMake config wants zipcmp binaries)
 find_package(tomlplusplus REQUIRED)        # tomlplusplus::tomlplusplus
 pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)  # PkgConfig::HTTPLIB (compiled library)

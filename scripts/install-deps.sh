@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build ccache pkg-config
   libcurl4-openssl-dev libssl-dev zlib1g-dev libzip-dev libsqlite3-dev
-  nlohmann-json3-dev libcli11-dev libtomlplusplus-dev libexpected-dev libfmt-dev
+  libexpat1-dev nlohmann-json3-dev libcli11-dev libtomlplusplus-dev libexpected-dev libfmt-dev
   libcpp-httplib-dev libhttp-parser-dev libyaml-cpp-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   nodejs python3 python3-boto3 awscli jq zip unzip curl

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "util/strings.hpp"
+#include "util/xml_document.hpp"
 
 namespace lcd::aws {
 namespace {
@@ -14,55 +15,6 @@ std::string header_value(const HeaderList& headers, std::string_view name) {
   for (const auto& [key, value] : headers)
     if (iequals(key, name)) return value;
   return "";
-}
-
-std::string decode_xml_entities(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] != '&') {
-      out.push_back(text[i]);
-      continue;
-    }
-    size_t semi = text.find(';', i);
-    if (semi == std::string_view::npos || semi - i > 10) {
-      out.push_back('&');
-      continue;
-    }
-    std::string_view entity = text.substr(i + 1, semi - i - 1);
-    if (entity == "lt") out.push_back('<');
-    else if (entity == "gt") out.push_back('>');
-    else if (entity == "amp") out.push_back('&');
-    else if (entity == "quot") out.push_back('"');
-    else if (entity == "apos") out.push_back('\'');
-    else if (!entity.empty() && entity[0] == '#') {
-      unsigned long code = 0;
-      bool hex = entity.size() > 1 && (entity[1] == 'x' || entity[1] == 'X');
-      std::string_view digits = entity.substr(hex ? 2 : 1);
-      auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), code, hex ? 16 : 10);
-      if (ec != std::errc() || end != digits.data() + digits.size() || code > 0x10FFFF) {
-        out.append(text.substr(i, semi - i + 1));
-      } else if (code < 0x80) {
-        out.push_back(static_cast<char>(code));
-      } else if (code < 0x800) {
-        out.push_back(static_cast<char>(0xC0 | (code >> 6)));
-        out.push_back(static_cast<char>(0x80 | (code & 0x3F)));
-      } else if (code < 0x10000) {
-        out.push_back(static_cast<char>(0xE0 | (code >> 12)));
-        out.push_back(static_cast<char>(0x80 | ((code >> 6) & 0x3F)));
-        out.push_back(static_cast<char>(0x80 | (code & 0x3F)));
-      } else {
-        out.push_back(static_cast<char>(0xF0 | (code >> 18)));
-        out.push_back(static_cast<char>(0x80 | ((code >> 12) & 0x3F)));
-        out.push_back(static_cast<char>(0x80 | ((code >> 6) & 0x3F)));
-        out.push_back(static_cast<char>(0x80 | (code & 0x3F)));
-      }
-    } else {
-      out.append(text.substr(i, semi - i + 1));
-    }
-    i = semi;
-  }
-  return out;
 }
 
 std::string reason_phrase(int status) {
@@ -121,37 +73,28 @@ void parse_json_error(const HeaderList& headers, std::string_view body, Error& e
   error.code = clean_code(code);
 }
 
-void parse_query_xml_error(std::string_view body, Error& error) {
-  // <ErrorResponse><Error>..</Error><RequestId/></ErrorResponse> or <ErrorResponse><Errors><Error>..
-  std::string_view scope = body;
-  size_t start = body.find("<Error>");
-  if (start == std::string_view::npos) start = body.find("<Error ");
-  if (start != std::string_view::npos) scope = body.substr(start);
-  error.code = clean_code(xml_element_text(scope, "Code").value_or(""));
-  error.message = xml_element_text(scope, "Message").value_or("");
-  if (error.request_id.empty()) error.request_id = xml_element_text(body, "RequestId").value_or("");
-  if (error.request_id.empty()) error.request_id = xml_element_text(body, "RequestID").value_or("");
+// S3: <Error><Code/><Message/><RequestId/></Error>; query: <ErrorResponse><Error>..</Error><RequestId/>
+// </ErrorResponse>; EC2-style: <Response><Errors><Error>..</Error></Errors><RequestID/></Response>.
+// A body that is not XML leaves the fields empty (the status then names the error).
+void parse_xml_error(std::string_view body, Error& error) {
+  auto doc = parse_xml(body);
+  if (!doc) return;
+  const XmlElement* e = doc->name == "Error" ? &*doc : doc->child("Error");
+  if (!e) {
+    if (const XmlElement* errors = doc->child("Errors")) e = errors->child("Error");
+  }
+  if (e) {
+    error.code = clean_code(e->child_text("Code"));
+    error.message = e->child_text("Message");
+  }
+  for (const XmlElement* at : {e, static_cast<const XmlElement*>(&*doc)}) {
+    if (!at || !error.request_id.empty()) continue;
+    error.request_id = at->child_text("RequestId");
+    if (error.request_id.empty()) error.request_id = at->child_text("RequestID");
+  }
 }
 
 }  // namespace
-
-std::optional<std::string> xml_element_text(std::string_view xml, std::string_view tag) {
-  const std::string open = "<" + std::string(tag);
-  size_t pos = 0;
-  while ((pos = xml.find(open, pos)) != std::string_view::npos) {
-    size_t after = pos + open.size();
-    if (after < xml.size() && (xml[after] == '>' || xml[after] == ' ' || xml[after] == '/')) break;
-    pos = after;
-  }
-  if (pos == std::string_view::npos) return std::nullopt;
-  size_t gt = xml.find('>', pos);
-  if (gt == std::string_view::npos) return std::nullopt;
-  if (xml[gt - 1] == '/') return std::string();  // <Tag/>
-  const std::string close = "</" + std::string(tag) + ">";
-  size_t end = xml.find(close, gt + 1);
-  if (end == std::string_view::npos) return std::nullopt;
-  return decode_xml_entities(xml.substr(gt + 1, end - gt - 1));
-}
 
 bool is_throttling_code(std::string_view code) {
   static constexpr std::array<std::string_view, 14> k_codes = {
@@ -215,14 +158,14 @@ Error parse_error_response(Protocol protocol, int status, const HeaderList& head
         parse_json_error(headers, body, error);
         break;
       case Protocol::query_xml:
-        parse_query_xml_error(body, error);
+        parse_xml_error(body, error);
         break;
       case Protocol::rest_xml:
         if (trim(body).empty() || iequals(method, "HEAD")) {
           error.code = std::to_string(status);
           error.message = reason_phrase(status);
         } else {
-          parse_query_xml_error(body, error);
+          parse_xml_error(body, error);
         }
         break;
     }

@@ -2,7 +2,6 @@
 // AWS error responses of all three wire protocols into lcd::Error (kind, code, message, status,
 // request id, Retry-After), the way botocore's parsers read them (aws-api-notes §1.2, §8, §9).
 
-#include <optional>
 #include <string>
 #include <string_view>
 
@@ -23,8 +22,5 @@ bool is_throttling_code(std::string_view code);
 
 // Retry-After as milliseconds (delay-seconds form only); -1 when absent or not a number.
 long parse_retry_after_ms(std::string_view value);
-
-// Text between the first <tag> (or <tag attr..>) and its </tag>, XML entities decoded; nullopt when absent.
-std::optional<std::string> xml_element_text(std::string_view xml, std::string_view tag);
 
 }  // namespace lcd::aws

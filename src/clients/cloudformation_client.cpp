@@ -1,6 +1,6 @@
 #include "clients/cloudformation_client.hpp"
 
-#include "clients/xml_reader.hpp"
+#include "util/xml_document.hpp"
 #include "util/encoding.hpp"
 
 namespace lcd::clients {

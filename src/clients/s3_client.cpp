@@ -3,7 +3,7 @@
 #include <fstream>
 #include <system_error>
 
-#include "clients/xml_reader.hpp"
+#include "util/xml_document.hpp"
 #include "util/crypto.hpp"
 #include "util/encoding.hpp"
 #include "util/file_io.hpp"

@@ -1,6 +1,6 @@
 #include "clients/sts_client.hpp"
 
-#include "clients/xml_reader.hpp"
+#include "util/xml_document.hpp"
 
 namespace lcd::clients {
 

@@ -290,29 +290,13 @@ Result<HttpResponse> S3Service::list_objects_op(const HttpRequest& request, cons
   echo.continuation_token = params.continuation_token;
   echo.start_after = params.start_after;
   echo.url_encode = encoding_type == "url";
-  std::string body = list_objects_v2_xml(echo, *page);
-  if (!v2) {
-    // ListObjects (v1): same element set except Marker/NextMarker instead of the v2 tokens.
-    std::string v1 = body;
-    auto strip = [&](const std::string& tag) {
-      auto a = v1.find("<" + tag + ">");
-      if (a == std::string::npos) return;
-      auto b = v1.find("</" + tag + ">", a);
-      v1.erase(a, b + tag.size() + 3 - a);
-    };
-    strip("KeyCount");
-    strip("NextContinuationToken");
-    strip("StartAfter");
-    std::string marker = "<Marker>" + xml_escape(params.start_after) + "</Marker>";
-    if (page->is_truncated) {
-      std::string last = page->common_prefixes.empty() ? page->contents.back().key : page->common_prefixes.back();
-      if (!page->contents.empty() && page->contents.back().key > last) last = page->contents.back().key;
-      marker += "<NextMarker>" + xml_escape(last) + "</NextMarker>";
-    }
-    auto at = v1.find("<MaxKeys>");
-    v1.insert(at, marker);
-    body = std::move(v1);
+  echo.v1 = !v2;
+  if (!v2 && page->is_truncated) {
+    std::string last = page->common_prefixes.empty() ? page->contents.back().key : page->common_prefixes.back();
+    if (!page->contents.empty() && page->contents.back().key > last) last = page->contents.back().key;
+    echo.next_marker = std::move(last);
   }
+  std::string body = list_objects_xml(echo, *page);
   return xml_response(200, std::move(body));
 }
 
@@ -320,30 +304,19 @@ Result<HttpResponse> S3Service::delete_objects_op(const HttpRequest& request, co
   if (auto info = m_store->bucket_info(bucket); !info || !*info) {
     return fail(info ? s3_error(404, "NoSuchBucket", "The specified bucket does not exist") : info.error());
   }
-  bool quiet = request.body.find("<Quiet>true</Quiet>") != std::string::npos;
+  auto parsed = parse_delete_objects(request.body);
+  if (!parsed) return fail(parsed.error());
   std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<DeleteResult xmlns=\"";
   out += k_s3_xmlns;
   out += "\">";
-  size_t pos = 0;
-  while (true) {
-    auto a = request.body.find("<Object>", pos);
-    if (a == std::string::npos) break;
-    auto b = request.body.find("</Object>", a);
-    if (b == std::string::npos) return fail(s3_error(400, "MalformedXML", "unterminated Object element"));
-    auto ka = request.body.find("<Key>", a);
-    auto kb = request.body.find("</Key>", a);
-    if (ka == std::string::npos || kb == std::string::npos || kb > b) {
-      return fail(s3_error(400, "MalformedXML", "Object without Key"));
-    }
-    std::string key = xml_unescape(std::string_view(request.body).substr(ka + 5, kb - ka - 5));
+  for (const std::string& key : parsed->keys) {
     auto ok = m_store->delete_object(bucket, key);
-    if (ok && !quiet) {
+    if (ok && !parsed->quiet) {
       out += "<Deleted><Key>" + xml_escape(key) + "</Key></Deleted>";
     } else if (!ok) {
       out += "<Error><Key>" + xml_escape(key) + "</Key><Code>" + xml_escape(ok.error().code) + "</Code><Message>" +
              xml_escape(ok.error().message) + "</Message></Error>";
     }
-    pos = b + 9;
   }
   out += "</DeleteResult>";
   return xml_response(200, std::move(out));

@@ -5,6 +5,7 @@
 #include "local/s3/checksums.hpp"
 #include "util/encoding.hpp"
 #include "util/strings.hpp"
+#include "util/xml_document.hpp"
 
 namespace lcd::local::s3 {
 namespace {
@@ -29,59 +30,17 @@ Error malformed(std::string why) {
   return e;
 }
 
-// The text of the first <name>...</name> in [from, to); npos-safe.
-bool find_element(std::string_view xml, std::string_view name, size_t from, size_t to, std::string& out,
-                  size_t* end_pos = nullptr) {
-  std::string open = "<" + std::string(name) + ">";
-  std::string close = "</" + std::string(name) + ">";
-  auto a = xml.find(open, from);
-  if (a == std::string_view::npos || a >= to) return false;
-  auto b = xml.find(close, a + open.size());
-  if (b == std::string_view::npos || b > to) return false;
-  out = xml_unescape(xml.substr(a + open.size(), b - a - open.size()));
-  if (end_pos) *end_pos = b + close.size();
-  return true;
+// The root element of a request body, which must be `root` (in S3's namespace or none).
+Result<XmlElement> request_document(std::string_view body, std::string_view root) {
+  auto doc = parse_xml(body);
+  if (!doc) return fail(malformed(doc.error().message));
+  if (doc->name != root || (!doc->ns.empty() && doc->ns != k_s3_xmlns)) {
+    return fail(malformed("expected " + std::string(root) + ", not " + doc->name));
+  }
+  return doc;
 }
 
 }  // namespace
-
-
-std::string xml_unescape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] != '&') {
-      out += text[i];
-      continue;
-    }
-    auto semi = text.find(';', i);
-    if (semi == std::string_view::npos) {
-      out += text[i];
-      continue;
-    }
-    std::string_view entity = text.substr(i + 1, semi - i - 1);
-    if (entity == "amp") out += '&';
-    else if (entity == "lt") out += '<';
-    else if (entity == "gt") out += '>';
-    else if (entity == "quot") out += '"';
-    else if (entity == "apos") out += '\'';
-    else if (!entity.empty() && entity[0] == '#') {
-      unsigned code = 0;
-      bool hex = entity.size() > 1 && (entity[1] == 'x' || entity[1] == 'X');
-      auto digits = entity.substr(hex ? 2 : 1);
-      auto [p, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), code, hex ? 16 : 10);
-      if (ec != std::errc() || p != digits.data() + digits.size() || code > 0x7f) {
-        out += text.substr(i, semi - i + 1);
-      } else {
-        out += static_cast<char>(code);
-      }
-    } else {
-      out += text.substr(i, semi - i + 1);
-    }
-    i = semi;
-  }
-  return out;
-}
 
 std::string list_buckets_xml(const std::vector<BucketSummary>& buckets, std::string_view owner_id) {
   std::string out = k_xml_decl;
@@ -102,7 +61,7 @@ std::string list_buckets_xml(const std::vector<BucketSummary>& buckets, std::str
   return out;
 }
 
-std::string list_objects_v2_xml(const ListRequestEcho& request, const ListPage& page) {
+std::string list_objects_xml(const ListRequestEcho& request, const ListPage& page) {
   auto enc = [&](const std::string& s) { return request.url_encode ? uri_encode(s, true) : s; };
   std::string out = k_xml_decl;
   out += "<ListBucketResult xmlns=\"";
@@ -111,13 +70,19 @@ std::string list_objects_v2_xml(const ListRequestEcho& request, const ListPage& 
   element(out, "Name", request.bucket);
   element(out, "Prefix", enc(request.prefix));
   if (!request.delimiter.empty()) element(out, "Delimiter", enc(request.delimiter));
+  if (request.v1) {
+    element(out, "Marker", request.start_after);
+    if (page.is_truncated) element(out, "NextMarker", request.next_marker);
+  }
   element(out, "MaxKeys", std::to_string(request.max_keys));
-  element(out, "KeyCount", std::to_string(page.key_count()));
+  if (!request.v1) element(out, "KeyCount", std::to_string(page.key_count()));
   element(out, "IsTruncated", page.is_truncated ? "true" : "false");
   if (request.url_encode) element(out, "EncodingType", "url");
-  if (!request.continuation_token.empty()) element(out, "ContinuationToken", request.continuation_token);
-  if (!page.next_continuation_token.empty()) element(out, "NextContinuationToken", page.next_continuation_token);
-  if (!request.start_after.empty()) element(out, "StartAfter", enc(request.start_after));
+  if (!request.v1) {
+    if (!request.continuation_token.empty()) element(out, "ContinuationToken", request.continuation_token);
+    if (!page.next_continuation_token.empty()) element(out, "NextContinuationToken", page.next_continuation_token);
+    if (!request.start_after.empty()) element(out, "StartAfter", enc(request.start_after));
+  }
   for (const auto& e : page.contents) {
     out += "<Contents>";
     element(out, "Key", enc(e.key));
@@ -184,28 +149,23 @@ std::string location_constraint_xml(std::string_view region) {
 }
 
 Result<std::vector<CompletedPart>> parse_complete_multipart(std::string_view body) {
-  if (body.find("<CompleteMultipartUpload") == std::string_view::npos) {
-    return fail(malformed("missing CompleteMultipartUpload element"));
-  }
+  auto doc = request_document(body, "CompleteMultipartUpload");
+  if (!doc) return fail(doc.error());
   std::vector<CompletedPart> parts;
-  size_t pos = 0;
-  while (true) {
-    auto a = body.find("<Part>", pos);
-    if (a == std::string_view::npos) break;
-    auto b = body.find("</Part>", a);
-    if (b == std::string_view::npos) return fail(malformed("unterminated Part element"));
+  for (const XmlElement* p : doc->children_named("Part")) {
+    const XmlElement* number = p->child("PartNumber");
+    const XmlElement* etag = p->child("ETag");
+    if (!number) return fail(malformed("Part without PartNumber"));
+    if (!etag) return fail(malformed("Part without ETag"));
     CompletedPart part;
-    std::string number, etag;
-    if (!find_element(body, "PartNumber", a, b, number)) return fail(malformed("Part without PartNumber"));
-    if (!find_element(body, "ETag", a, b, etag)) return fail(malformed("Part without ETag"));
-    auto trimmed = trim(number);
-    auto [p, ec] = std::from_chars(trimmed.data(), trimmed.data() + trimmed.size(), part.part_number);
-    if (ec != std::errc() || p != trimmed.data() + trimmed.size() || part.part_number < 1 || part.part_number > 10000) {
-      return fail(malformed("bad PartNumber '" + number + "'"));
+    auto trimmed = trim(number->text);
+    auto [end, ec] = std::from_chars(trimmed.data(), trimmed.data() + trimmed.size(), part.part_number);
+    if (ec != std::errc() || end != trimmed.data() + trimmed.size() || part.part_number < 1 ||
+        part.part_number > 10000) {
+      return fail(malformed("bad PartNumber '" + number->text + "'"));
     }
-    part.etag = unquote_etag(etag);
+    part.etag = unquote_etag(std::string(trim(etag->text)));
     parts.push_back(std::move(part));
-    pos = b + 7;
   }
   if (parts.empty()) return fail(malformed("no Part elements"));
   return parts;
@@ -213,12 +173,28 @@ Result<std::vector<CompletedPart>> parse_complete_multipart(std::string_view bod
 
 Result<std::string> parse_location_constraint(std::string_view body) {
   if (trim(body).empty()) return std::string();
-  if (body.find("<CreateBucketConfiguration") == std::string_view::npos) {
-    return fail(malformed("expected CreateBucketConfiguration"));
+  auto doc = request_document(body, "CreateBucketConfiguration");
+  if (!doc) return fail(doc.error());
+  return std::string(trim(doc->child_text("LocationConstraint")));
+}
+
+Result<DeleteRequest> parse_delete_objects(std::string_view body) {
+  auto doc = request_document(body, "Delete");
+  if (!doc) return fail(doc.error());
+  DeleteRequest request;
+  const std::string quiet(trim(doc->child_text("Quiet")));
+  if (!quiet.empty() && quiet != "true" && quiet != "false") return fail(malformed("Quiet must be true or false"));
+  request.quiet = quiet == "true";
+  for (const XmlElement* o : doc->children_named("Object")) {
+    const XmlElement* key = o->child("Key");
+    if (!key) return fail(malformed("Object without Key"));
+    request.keys.push_back(key->text);
   }
-  std::string value;
-  if (!find_element(body, "LocationConstraint", 0, body.size(), value)) return std::string();
-  return std::string(trim(value));
+  if (request.keys.empty()) return fail(malformed("no Object elements"));
+  if (request.keys.size() > k_delete_objects_max_keys) {
+    return fail(malformed("more than " + std::to_string(k_delete_objects_max_keys) + " Object elements"));
+  }
+  return request;
 }
 
 }  // namespace lcd::local::s3

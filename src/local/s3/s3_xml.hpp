@@ -1,6 +1,6 @@
 #pragma once
-// S3 REST-XML bodies: builders for the responses we send and small parsers for the request bodies
-// we accept. Pure functions; no XML library (the shapes are fixed and tiny).
+// S3 REST-XML bodies: builders for the responses we send and parsers for the request bodies we
+// accept (read through util/xml_document). Pure functions.
 
 #include <cstdint>
 #include <string>
@@ -17,7 +17,6 @@ namespace lcd::local::s3 {
 inline constexpr const char* k_s3_xmlns = "http://s3.amazonaws.com/doc/2006-03-01/";
 
 using lcd::xml_escape;  // util/encoding.hpp
-std::string xml_unescape(std::string_view text);
 
 struct BucketSummary {
   std::string name;
@@ -34,8 +33,11 @@ struct ListRequestEcho {
   std::string continuation_token;
   std::string start_after;
   bool url_encode = false;  // encoding-type=url
+  bool v1 = false;          // ListObjects: Marker/NextMarker instead of KeyCount and the v2 tokens
+  std::string next_marker;  // v1, when truncated
 };
-std::string list_objects_v2_xml(const ListRequestEcho& request, const ListPage& page);
+// ListObjectsV2, or ListObjects (v1) when request.v1.
+std::string list_objects_xml(const ListRequestEcho& request, const ListPage& page);
 
 std::string initiate_multipart_xml(std::string_view bucket, std::string_view key, std::string_view upload_id);
 std::string complete_multipart_xml(std::string_view location, std::string_view bucket, std::string_view key,
@@ -53,5 +55,13 @@ Result<std::vector<CompletedPart>> parse_complete_multipart(std::string_view bod
 
 // The LocationConstraint of a CreateBucketConfiguration body; "" for an empty body or element.
 Result<std::string> parse_location_constraint(std::string_view body);
+
+// <Delete><Quiet>true</Quiet><Object><Key>k</Key></Object>...</Delete>: 1 to 1000 keys.
+inline constexpr size_t k_delete_objects_max_keys = 1000;
+struct DeleteRequest {
+  bool quiet = false;
+  std::vector<std::string> keys;
+};
+Result<DeleteRequest> parse_delete_objects(std::string_view body);
 
 }  // namespace lcd::local::s3

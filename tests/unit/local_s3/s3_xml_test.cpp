@@ -15,7 +15,7 @@ TEST(S3Xml, ListResultMatchesTheWireShape) {
   page.common_prefixes.push_back("builds/x/");
   page.is_truncated = true;
   page.next_continuation_token = "tok";
-  auto xml = list_objects_v2_xml(echo, page);
+  auto xml = list_objects_xml(echo, page);
   EXPECT_NE(xml.find("<ListBucketResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Name>bkt</Name>"
                      "<Prefix>builds/</Prefix><MaxKeys>2</MaxKeys><KeyCount>2</KeyCount><IsTruncated>true</IsTruncated>"),
             std::string::npos)
@@ -58,10 +58,59 @@ TEST(S3Xml, LocationConstraint) {
   EXPECT_FALSE(parse_location_constraint("<Nope/>"));
 }
 
-TEST(S3Xml, EscapeRoundTrip) {
-  std::string text = "a<b>&\"c'";
-  EXPECT_EQ(xml_unescape(xml_escape(text)), text);
-  EXPECT_EQ(xml_unescape("&#65;&#x42;"), "AB");
+TEST(S3Xml, ListObjectsV1HasMarkersInsteadOfV2Tokens) {
+  ListRequestEcho echo;
+  echo.bucket = "bkt";
+  echo.max_keys = 1;
+  echo.v1 = true;
+  echo.start_after = "a<";
+  echo.next_marker = "b";
+  ListPage page;
+  page.contents.push_back({"b", 1, "\"e\"", "2026-11-26T12:00:00.000Z"});
+  page.is_truncated = true;
+  auto xml = list_objects_xml(echo, page);
+  EXPECT_NE(xml.find("<Prefix></Prefix><Marker>a&lt;</Marker><NextMarker>b</NextMarker><MaxKeys>1</MaxKeys>"
+                     "<IsTruncated>true</IsTruncated>"),
+            std::string::npos)
+      << xml;
+  EXPECT_EQ(xml.find("KeyCount"), std::string::npos);
+  EXPECT_EQ(xml.find("ContinuationToken"), std::string::npos);
+}
+
+TEST(S3Xml, RequestBodiesMayUseTheS3NamespaceOrNoneButNoOther) {
+  EXPECT_TRUE(parse_location_constraint("<CreateBucketConfiguration><LocationConstraint>ap-southeast-2"
+                                        "</LocationConstraint></CreateBucketConfiguration>"));
+  auto other = parse_location_constraint("<CreateBucketConfiguration xmlns=\"urn:elsewhere\"/>");
+  ASSERT_FALSE(other);
+  EXPECT_EQ(other.error().code, "MalformedXML");
+  auto broken = parse_location_constraint("<CreateBucketConfiguration><LocationConstraint>eu-west-1");
+  ASSERT_FALSE(broken);
+  EXPECT_EQ(broken.error().code, "MalformedXML");
+}
+
+TEST(S3Xml, ParsesDeleteObjects) {
+  auto request = parse_delete_objects(
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Delete xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
+      "<Object><Key>a&amp;b</Key></Object><Object><Key><![CDATA[<c>]]></Key><VersionId>v</VersionId></Object>"
+      "<Quiet>true</Quiet></Delete>");
+  ASSERT_TRUE(request) << request.error().message;
+  EXPECT_TRUE(request->quiet);
+  EXPECT_EQ(request->keys, (std::vector<std::string>{"a&b", "<c>"}));
+  auto loud = parse_delete_objects("<Delete><Object><Key> spaced </Key></Object></Delete>");
+  ASSERT_TRUE(loud);
+  EXPECT_FALSE(loud->quiet);
+  EXPECT_EQ(loud->keys, std::vector<std::string>{" spaced "}) << "keys are taken verbatim";
+
+  std::string many = "<Delete>";
+  for (size_t i = 0; i <= k_delete_objects_max_keys; ++i) many += "<Object><Key>k" + std::to_string(i) + "</Key></Object>";
+  many += "</Delete>";
+  for (const std::string& bad : {std::string(""), std::string("<Delete/>"), std::string("<Delete><Object/></Delete>"),
+                                 std::string("<Delete><Quiet>yes</Quiet><Object><Key>k</Key></Object></Delete>"),
+                                 std::string("<Remove><Object><Key>k</Key></Object></Remove>"), many}) {
+    auto r = parse_delete_objects(bad);
+    ASSERT_FALSE(r) << bad.substr(0, 80);
+    EXPECT_EQ(r.error().code, "MalformedXML");
+  }
 }
 
 }  // namespace

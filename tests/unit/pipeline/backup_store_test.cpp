@@ -2,7 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "clients/xml_reader.hpp"
+#include "util/encoding.hpp"
 #include "fake_s3.hpp"
 #include "harness.hpp"
 #include "pipeline/backup_store.hpp"

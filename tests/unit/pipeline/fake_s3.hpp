@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "aws/service_caller.hpp"
-#include "clients/xml_reader.hpp"
+#include "util/encoding.hpp"
 #include "util/crypto.hpp"
 #include "util/encoding.hpp"
 
@@ -81,7 +81,7 @@ class FakeS3 : public aws::ServiceCaller {
       std::string xml = "<ListBucketResult><IsTruncated>false</IsTruncated>";
       for (const auto& [k, v] : b->second) {
         if (k.rfind(query(r, "prefix"), 0) == 0)
-          xml += "<Contents><Key>" + clients::xml_escape(k) + "</Key><Size>" + std::to_string(v.size()) + "</Size></Contents>";
+          xml += "<Contents><Key>" + lcd::xml_escape(k) + "</Key><Size>" + std::to_string(v.size()) + "</Size></Contents>";
       }
       return ok(xml + "</ListBucketResult>");
     }

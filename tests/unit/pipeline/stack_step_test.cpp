@@ -2,7 +2,7 @@
 
 #include <deque>
 
-#include "clients/xml_reader.hpp"
+#include "util/encoding.hpp"
 #include "harness.hpp"
 #include "pipeline/stack_step.hpp"
 #include "util/encoding.hpp"
@@ -10,7 +10,7 @@
 namespace lcd::pipeline {
 namespace {
 
-using clients::xml_escape;
+using lcd::xml_escape;
 using test::FakeClock;
 using test::RecordingObserver;
 

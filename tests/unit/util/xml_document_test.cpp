@@ -1,38 +1,69 @@
 #include <gtest/gtest.h>
 
-#include "clients/xml_reader.hpp"
+#include "util/encoding.hpp"
+#include "util/xml_document.hpp"
 
-namespace lcd::clients {
+namespace lcd {
 namespace {
 
-TEST(XmlReader, ParsesDeclarationNamespacesAttributesAndText) {
+TEST(XmlDocument, ParsesDeclarationNamespacesAttributesAndText) {
   auto doc = parse_xml(
       "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-      "<ListBucketResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
-      "<Name>bkt</Name><s3:Key a='1' b=\"two\">x/y z</s3:Key><Empty/></ListBucketResult>\n");
+      "<ListBucketResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\" xmlns:s3=\"urn:other\">"
+      "<Name>bkt</Name><s3:Key a='1' s3:b=\"two\">x/y z</s3:Key><Empty/>"
+      "<Plain xmlns=\"\">p</Plain></ListBucketResult>\n");
   ASSERT_TRUE(doc) << doc.error().message;
   EXPECT_EQ(doc->name, "ListBucketResult");
-  ASSERT_EQ(doc->attributes.size(), 1u);
-  EXPECT_EQ(doc->attributes[0].first, "xmlns");
+  EXPECT_EQ(doc->ns, "http://s3.amazonaws.com/doc/2006-03-01/");
+  EXPECT_TRUE(doc->attributes.empty()) << "namespace declarations are not attributes";
   EXPECT_EQ(doc->child_text("Name"), "bkt");
+  EXPECT_EQ(doc->child("Name")->ns, "http://s3.amazonaws.com/doc/2006-03-01/") << "default namespace inherited";
   const XmlElement* key = doc->child("Key");
   ASSERT_NE(key, nullptr);
+  EXPECT_EQ(key->ns, "urn:other");
   EXPECT_EQ(key->text, "x/y z");
   ASSERT_EQ(key->attributes.size(), 2u);
-  EXPECT_EQ(key->attributes[1].second, "two");
+  EXPECT_EQ(key->attributes[0].first, "a");
+  EXPECT_EQ(key->attributes[1].first, "b") << "prefixed attribute by its local name";
+  EXPECT_EQ(key->attribute("b"), "two");
+  EXPECT_EQ(key->attribute("missing"), "");
   ASSERT_NE(doc->child("Empty"), nullptr);
   EXPECT_EQ(doc->child_text("Empty"), "");
+  EXPECT_EQ(doc->child("Plain")->ns, "") << "xmlns=\"\" undeclares the default namespace";
   EXPECT_EQ(doc->child("Missing"), nullptr);
   EXPECT_EQ(doc->child_text("Missing"), "");
 }
 
-TEST(XmlReader, DecodesEntitiesCharacterReferencesAndCdata) {
+TEST(XmlDocument, EntitiesInAttributesAndCdataKeptVerbatim) {
+  auto doc = parse_xml("<r k=\"&lt;&amp;&#x41;&quot;\"><![CDATA[&amp; is not decoded here]]>&amp;<x/>tail</r>");
+  ASSERT_TRUE(doc) << doc.error().message;
+  EXPECT_EQ(doc->attribute("k"), "<&A\"");
+  EXPECT_EQ(doc->text, "&amp; is not decoded here&tail");
+}
+
+TEST(XmlDocument, ErrorsNameLineAndColumn) {
+  auto doc = parse_xml("<a>\n  <b></c>\n</a>");
+  ASSERT_FALSE(doc);
+  EXPECT_NE(doc.error().message.find("line 2"), std::string::npos) << doc.error().message;
+}
+
+TEST(XmlDocument, RefusesDoctypeSoNoEntityExpansion) {
+  std::string laughs =
+      "<?xml version=\"1.0\"?><!DOCTYPE lolz [<!ENTITY lol \"lol\">"
+      "<!ENTITY lol2 \"&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;\">]><lolz>&lol2;</lolz>";
+  auto doc = parse_xml(laughs);
+  ASSERT_FALSE(doc);
+  EXPECT_NE(doc.error().message.find("DOCTYPE"), std::string::npos) << doc.error().message;
+  EXPECT_FALSE(parse_xml("<!DOCTYPE a SYSTEM \"file:///etc/passwd\"><a/>"));
+}
+
+TEST(XmlDocument, DecodesEntitiesCharacterReferencesAndCdata) {
   auto doc = parse_xml("<a>&lt;b&gt; &amp; &quot;q&quot; &apos;s&apos; &#65;&#x42;&#xe9;&#x1F600; <![CDATA[<raw&>]]></a>");
   ASSERT_TRUE(doc) << doc.error().message;
   EXPECT_EQ(doc->text, "<b> & \"q\" 's' AB\xC3\xA9\xF0\x9F\x98\x80 <raw&>");
 }
 
-TEST(XmlReader, SkipsCommentsAndKeepsDocumentOrder) {
+TEST(XmlDocument, SkipsCommentsAndKeepsDocumentOrder) {
   auto doc = parse_xml("<!-- c --><r><!-- inside --><m>1</m><n>2</n><m>3</m></r><!-- after -->");
   ASSERT_TRUE(doc) << doc.error().message;
   auto ms = doc->children_named("m");
@@ -43,7 +74,7 @@ TEST(XmlReader, SkipsCommentsAndKeepsDocumentOrder) {
   EXPECT_EQ(doc->children[1].name, "n");
 }
 
-TEST(XmlReader, QueryProtocolMembersAndPaths) {
+TEST(XmlDocument, QueryProtocolMembersAndPaths) {
   auto doc = parse_xml(
       "<DescribeStacksResponse><DescribeStacksResult><Stacks><member><StackName>a</StackName></member>"
       "<member><StackName>b</StackName></member></Stacks></DescribeStacksResult></DescribeStacksResponse>");
@@ -57,7 +88,7 @@ TEST(XmlReader, QueryProtocolMembersAndPaths) {
   EXPECT_EQ(doc->find({"DescribeStacksResult", "Nope"}), nullptr);
 }
 
-TEST(XmlReader, RejectsMalformedDocuments) {
+TEST(XmlDocument, RejectsMalformedDocuments) {
   const char* bad[] = {
       "",
       "just text",
@@ -85,7 +116,7 @@ TEST(XmlReader, RejectsMalformedDocuments) {
   }
 }
 
-TEST(XmlReader, BoundsNestingDepth) {
+TEST(XmlDocument, BoundsNestingDepth) {
   std::string deep;
   for (int i = 0; i < k_xml_max_depth + 1; ++i) deep += "<a>";
   for (int i = 0; i < k_xml_max_depth + 1; ++i) deep += "</a>";
@@ -99,7 +130,7 @@ TEST(XmlReader, BoundsNestingDepth) {
   EXPECT_TRUE(parse_xml(ok));
 }
 
-TEST(XmlReader, EscapeRoundTrips) {
+TEST(XmlDocument, EscapeRoundTrips) {
   const std::string raw = "a<b>&\"c'";
   EXPECT_EQ(xml_escape(raw), "a&lt;b&gt;&amp;&quot;c&apos;");
   auto doc = parse_xml("<v>" + xml_escape(raw) + "</v>");
@@ -108,4 +139,4 @@ TEST(XmlReader, EscapeRoundTrips) {
 }
 
 }  // namespace
-}  // namespace lcd::clients
+}  // namespace lcd
