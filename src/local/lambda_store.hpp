@@ -117,7 +117,7 @@ class LambdaStore {
   LambdaStore(const LambdaStore&) = delete;
   LambdaStore& operator=(const LambdaStore&) = delete;
 
-  // Runs `body` in BEGIN IMMEDIATE .. COMMIT; rolls back when it returns an error. Returns only
+  // Runs `body` in BEGIN IMMEDIATE .. COMMIT; rolls back when it returns an error or throws. Returns only
   // after the commit is durable: commits are written to the WAL without fsync (synchronous=NORMAL)
   // and a syncer thread fsyncs the WAL for every commit made so far, outside the store lock
   // (group commit: concurrent writers share one fsync instead of queueing for one each).
@@ -130,16 +130,11 @@ class LambdaStore {
     uint64_t seq = 0;
     {
       std::lock_guard lock(m_mutex);
-      if (auto begun = exec("BEGIN IMMEDIATE"); !begun) return store_error(begun.error());
-      result.emplace(body());
-      if (!*result) {
-        (void)exec("ROLLBACK");
-        return std::move(*result);
-      }
-      if (auto committed = exec("COMMIT"); !committed) {
-        (void)exec("ROLLBACK");
-        return store_error(committed.error());
-      }
+      auto tx = SqliteTransaction::begin([this](const char* sql) { return exec(sql); });
+      if (!tx) return store_error(tx.error());
+      result.emplace(body());  // an exception leaves through ~SqliteTransaction's ROLLBACK
+      if (!*result) return std::move(*result);
+      if (auto committed = tx->commit(); !committed) return store_error(committed.error());
       seq = ++m_commit_seq;
     }
     if (auto durable = await_durable(seq); !durable) return store_error(durable.error());

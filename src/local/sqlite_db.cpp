@@ -168,27 +168,49 @@ Result<void> SqliteDb::exec(const std::string& sql, const std::vector<SqlValue>&
   return {};
 }
 
+Result<SqliteTransaction> SqliteTransaction::begin(Runner run, const char* begin_sql) {
+  SqliteTransaction tx(std::move(run));
+  if (auto begun = tx.m_run(begin_sql); !begun) return fail(begun.error());
+  tx.m_open = true;
+  return tx;
+}
+
+Result<void> SqliteTransaction::commit() {
+  auto committed = m_run("COMMIT");
+  if (committed) m_open = false;
+  else rollback();
+  return committed;
+}
+
+void SqliteTransaction::rollback() noexcept {
+  if (!m_open) return;
+  m_open = false;
+  try {
+    (void)m_run("ROLLBACK");  // nothing more to do when even this fails: the error came first
+  } catch (...) {
+  }
+}
+
 Result<void> SqliteDb::transaction(const std::function<Result<void>()>& body) {
   std::lock_guard lock(m_mutex);
+  struct Depth {
+    int& depth;
+    explicit Depth(int& d) : depth(d) { ++depth; }
+    ~Depth() { --depth; }
+  };
   if (m_depth > 0) {
-    ++m_depth;
-    auto result = body();
-    --m_depth;
-    return result;
+    Depth nested(m_depth);
+    return body();
   }
-  if (auto begun = exec("BEGIN IMMEDIATE"); !begun) return begun;
-  ++m_depth;
-  auto result = body();
-  --m_depth;
-  if (!result) {
-    (void)exec("ROLLBACK");
-    return result;
+  auto tx = SqliteTransaction::begin([this](const char* sql) { return exec(sql); });
+  if (!tx) return fail(tx.error());
+  Result<void> result;
+  {
+    Depth outer(m_depth);
+    result = body();
   }
-  if (auto committed = exec("COMMIT"); !committed) {
-    (void)exec("ROLLBACK");
-    return committed;
-  }
-  return {};
+  if (!result) return result;  // ~SqliteTransaction rolls back
+  return tx->commit();
 }
 
 Result<void> SqliteDb::import_tables(const std::filesystem::path& legacy_file, const std::vector<std::string>& tables) {

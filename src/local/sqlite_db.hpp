@@ -64,6 +64,30 @@ class SqliteStatement {
   void* m_stmt;  // sqlite3_stmt*
 };
 
+// An open BEGIN .. COMMIT on a connection: rolled back unless commit() succeeded, also when an
+// exception passes through the scope that holds it (a connection is never left inside a
+// transaction that no one will finish). `run` executes one statement on that connection.
+class SqliteTransaction {
+ public:
+  using Runner = std::function<Result<void>(const char* sql)>;
+  static Result<SqliteTransaction> begin(Runner run, const char* begin_sql = "BEGIN IMMEDIATE");
+  SqliteTransaction(SqliteTransaction&& other) noexcept : m_run(std::move(other.m_run)), m_open(other.m_open) {
+    other.m_open = false;
+  }
+  SqliteTransaction& operator=(SqliteTransaction&&) = delete;
+  SqliteTransaction(const SqliteTransaction&) = delete;
+  ~SqliteTransaction() { rollback(); }
+
+  // COMMIT; on failure the transaction is rolled back before returning.
+  Result<void> commit();
+  void rollback() noexcept;
+
+ private:
+  explicit SqliteTransaction(Runner run) : m_run(std::move(run)) {}
+  Runner m_run;
+  bool m_open = false;
+};
+
 class SqliteDb {
  public:
   // Opens (creating if needed) `file` in WAL mode and runs `schema` (idempotent DDL).
@@ -76,8 +100,8 @@ class SqliteDb {
   Result<std::vector<SqlRow>> query(const std::string& sql, const std::vector<SqlValue>& params = {});
   Result<void> exec(const std::string& sql, const std::vector<SqlValue>& params = {});
 
-  // Runs `body` inside BEGIN IMMEDIATE .. COMMIT; rolls back when it returns an error. Nested calls
-  // from the same thread join the outer transaction.
+  // Runs `body` inside BEGIN IMMEDIATE .. COMMIT; rolls back when it returns an error or throws
+  // (the exception then goes on). Nested calls from the same thread join the outer transaction.
   Result<void> transaction(const std::function<Result<void>()>& body);
 
   // The statement for `sql`, prepared once per connection and cached by its text; reset with its

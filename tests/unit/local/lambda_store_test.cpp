@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <stdexcept>
+
 #include "local/sqlite_db.hpp"
 #include "local/state_layout.hpp"
 #include "util/file_io.hpp"
@@ -248,4 +250,33 @@ CREATE TABLE latest_before_update (
     ASSERT_TRUE(check);
     EXPECT_EQ(*check, "ok");
   }
+}
+
+TEST(LambdaStore, ExceptionInsideWriteRollsBackAndTheNextWriteCommits) {
+  TempDir dir("lcd-store");
+  {
+    auto store = LambdaStore::open(dir.path());
+    ASSERT_TRUE(store);
+    auto& s = **store;
+    EXPECT_THROW(s.write([&]() -> Result<bool> {
+      if (auto put = s.put_function(sample_function("thrown")); !put) return fail(put.error());
+      throw std::runtime_error("handler bug");
+    }),
+                 std::runtime_error);
+    auto next = s.write([&]() -> Result<bool> {
+      if (auto put = s.put_function(sample_function("after")); !put) return fail(put.error());
+      return true;
+    });
+    ASSERT_TRUE(next) << next.error().message << " (a transaction left open makes BEGIN fail)";
+  }
+  // Reopened from disk: the write after the exception committed, the one that threw did not.
+  auto reopened = LambdaStore::open(dir.path());
+  ASSERT_TRUE(reopened);
+  auto& s = **reopened;
+  auto after = s.read([&] { return s.get_function(k_scope, "after"); });
+  ASSERT_TRUE(after);
+  EXPECT_TRUE(after->has_value());
+  auto thrown = s.read([&] { return s.get_function(k_scope, "thrown"); });
+  ASSERT_TRUE(thrown);
+  EXPECT_FALSE(thrown->has_value());
 }

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <stdexcept>
+
 #include "util/file_io.hpp"
 
 using namespace lcd;
@@ -103,6 +105,31 @@ TEST(SqliteDb, ImportsLegacyTablesOnceAndKeepsExistingRows) {
   // A legacy file that cannot be opened is an error, not an empty import.
   auto broken = (*db)->import_tables(dir.path() / "old" / "absent-dir" / "x.sqlite3", {"t"});
   EXPECT_FALSE(broken);
+}
+
+}  // namespace
+
+namespace {
+
+TEST(SqliteDb, ExceptionInsideTransactionRollsBackAndTheNextTransactionCommits) {
+  TempDir dir("lcd-sqlite");
+  const char* schema = "CREATE TABLE IF NOT EXISTS t (k TEXT PRIMARY KEY);";
+  auto db = SqliteDb::open(dir.path() / "x.sqlite3", schema);
+  ASSERT_TRUE(db) << db.error().message;
+  EXPECT_THROW((*db)->transaction([&]() -> Result<void> {
+    if (auto ok = (*db)->exec("INSERT INTO t VALUES ('thrown')"); !ok) return ok;
+    // Nested: the inner scope's exception passes through both levels.
+    return (*db)->transaction([&]() -> Result<void> { throw std::runtime_error("handler bug"); });
+  }),
+               std::runtime_error);
+  ASSERT_TRUE((*db)->transaction([&]() -> Result<void> { return (*db)->exec("INSERT INTO t VALUES ('after')"); }));
+  // Another connection sees only the committed row: the first transaction did not stay open.
+  auto other = SqliteDb::open(dir.path() / "x.sqlite3", schema);
+  ASSERT_TRUE(other);
+  auto rows = (*other)->query("SELECT k FROM t ORDER BY k");
+  ASSERT_TRUE(rows) << rows.error().message;
+  ASSERT_EQ(rows->size(), 1u);
+  EXPECT_EQ(text_of((*rows)[0][0]), "after");
 }
 
 }  // namespace
