@@ -57,9 +57,11 @@ class InvokeEngine::Impl {
     m_code_root = m_options.state_dir / "code";
     m_log_root = m_options.state_dir / "logs";
     m_setup.runtime_dir = m_options.state_dir / "runtime";
-    (void)ensure_directory(m_code_root);
-    (void)ensure_directory(m_log_root);
-    (void)ensure_directory(m_setup.runtime_dir);
+    for (const auto& dir : {m_code_root, m_log_root, m_setup.runtime_dir}) {
+      if (auto made = ensure_directory(dir); !made && m_setup_problem.empty()) {
+        m_setup_problem = "the execution engine cannot use its state directory: " + made.error().message;
+      }
+    }
     const char* path = std::getenv("PATH");
     m_setup.path_env = path && *path ? path : "/usr/local/bin:/usr/bin:/bin";
     for (const char* bundle : {"/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt"}) {
@@ -101,6 +103,10 @@ class InvokeEngine::Impl {
   void forget_function(const std::string& function_key);
   void shutdown();
   std::vector<int> environment_pids() const;
+  size_t pending_async() const {
+    std::lock_guard lock(m_mutex);
+    return m_queue.size() + m_async_running;
+  }
 
  private:
   struct Slot {
@@ -135,6 +141,7 @@ class InvokeEngine::Impl {
   std::filesystem::path m_log_root;
   SetupContext m_setup;
   std::string m_node_problem;
+  std::string m_setup_problem;  // a state directory that could not be created: every invoke fails with it
 
   mutable std::mutex m_mutex;
   std::condition_variable m_cv;
@@ -146,6 +153,7 @@ class InvokeEngine::Impl {
   std::set<std::string> m_noticed;  // function + runtime already given the retired-runtime notice
 
   std::deque<AsyncItem> m_queue;
+  size_t m_async_running = 0;  // events taken off m_queue and not yet finished or requeued
   std::condition_variable m_queue_cv;
 
   std::mutex m_log_mutex;
@@ -283,6 +291,7 @@ Result<InvokeResult> InvokeEngine::Impl::invoke(const InvokeRequest& request) {
     e.http_status = 502;
     return fail(e);
   }
+  if (!m_setup_problem.empty()) return fail(ErrorKind::io, m_setup_problem);
   if (family == RuntimeFamily::nodejs && !m_node_problem.empty()) return fail(ErrorKind::io, m_node_problem);
 
   const std::string function_key = f.function_key();
@@ -418,6 +427,7 @@ void InvokeEngine::Impl::async_loop() {
     }
     AsyncItem item = std::move(*ready);
     m_queue.erase(ready);
+    ++m_async_running;
     lock.unlock();
     auto result = invoke(item.request);
     bool requeue = false;
@@ -434,15 +444,18 @@ void InvokeEngine::Impl::async_loop() {
       item.not_before = SteadyClock::now() + m_options.async_retry_delay;
       requeue = true;
     }
+    lock.lock();
     if (!drop_reason.empty() && !m_stopped) {
+      lock.unlock();
       notice("function " + item.request.function.function_name + ": Event invocation " + item.request.request_id +
              " dropped: " + drop_reason);
+      lock.lock();
     }
-    lock.lock();
     if (requeue && !m_stopped) {
       m_queue.push_back(std::move(item));
       m_queue_cv.notify_one();
     }
+    --m_async_running;
   }
 }
 
@@ -555,5 +568,7 @@ std::string throttle_reason(const Error& error) {
 }
 void InvokeEngine::shutdown() { m_impl->shutdown(); }
 std::vector<int> InvokeEngine::environment_pids() const { return m_impl->environment_pids(); }
+
+size_t InvokeEngine::pending_async() const { return m_impl->pending_async(); }
 
 }  // namespace lcd::local::runtime

@@ -127,6 +127,10 @@ class InvokeEngine {
   // Process ids of live environments (each leads its own process group).
   std::vector<int> environment_pids() const;
 
+  // Events queued or running (a retry waiting for its delay counts); 0 once every accepted event
+  // has finished or been dropped.
+  size_t pending_async() const;
+
  private:
   class Impl;
   std::unique_ptr<Impl> m_impl;

@@ -22,6 +22,8 @@ const char* k_counter_js = R"(
 let count = 0;
 exports.handler = async (e) => {
   count++;
+  if (e.started) require('fs').writeFileSync(e.started, '');
+  while (e.gate && !require('fs').existsSync(e.gate)) await new Promise((r) => setTimeout(r, 10));
   if (e.exit !== undefined) process.exit(e.exit);
   if (e.sleep) await new Promise((r) => setTimeout(r, e.sleep));
   if (e.hang) { setInterval(() => {}, 1000); await new Promise(() => {}); }
@@ -110,35 +112,46 @@ TEST_F(EngineLifecycle, ConcurrencyLimitThrottles) {
   options.max_environments = 2;
   restart(options);
   auto f = make_function({{"index.js", k_counter_js}});
-  std::atomic<int> ok{0}, throttled{0}, other{0};
-  std::string throttle_message, throttle_code;
-  std::mutex m;
-  std::vector<std::thread> threads;
-  for (int i = 0; i < 3; ++i) {
-    threads.emplace_back([&] {
-      auto r = engine().invoke(request(f, R"({"sleep":1500})"));
-      if (r) {
-        ++ok;
-      } else if (r.error().kind == ErrorKind::throttled) {
-        ++throttled;
-        std::lock_guard lock(m);
-        throttle_message = r.error().message;
-        throttle_code = r.error().code;
-        EXPECT_EQ(r.error().http_status, 429);
-      } else {
-        ++other;
-      }
+  // Two invokes hold both environments (each waits for the gate file); the third must throttle.
+  const auto gate = m_dir->path() / "gate";
+  std::vector<std::thread> holders;
+  std::atomic<int> held_ok{0};
+  for (int i = 0; i < 2; ++i) {
+    const auto started = m_dir->path() / ("started-" + std::to_string(i));
+    holders.emplace_back([&, started] {
+      auto r = engine().invoke(request(f, R"({"started":")" + started.string() + R"(","gate":")" + gate.string() + "\"}"));
+      if (r && r->function_error.empty()) ++held_ok;
     });
   }
-  for (auto& t : threads) t.join();
-  EXPECT_EQ(ok.load(), 2);
-  EXPECT_EQ(throttled.load(), 1);
-  EXPECT_EQ(other.load(), 0);
-  EXPECT_EQ(throttle_code, "TooManyRequestsException");
-  EXPECT_NE(throttle_message.find("ConcurrentInvocationLimitExceeded"), std::string::npos);
+  ASSERT_TRUE(wait_until(
+      [&] {
+        return std::filesystem::exists(m_dir->path() / "started-0") && std::filesystem::exists(m_dir->path() / "started-1");
+      },
+      std::chrono::seconds(20)));
+  auto third = engine().invoke(request(f));
+  ASSERT_TRUE(write_file_atomic(gate, ""));
+  for (auto& t : holders) t.join();
+  EXPECT_EQ(held_ok.load(), 2);
+  ASSERT_FALSE(third);
+  EXPECT_EQ(third.error().kind, ErrorKind::throttled);
+  EXPECT_EQ(third.error().http_status, 429);
+  EXPECT_EQ(third.error().code, "TooManyRequestsException");
+  EXPECT_NE(third.error().message.find("ConcurrentInvocationLimitExceeded"), std::string::npos);
   // Once they are idle the limit makes room by reusing them.
   EXPECT_TRUE(engine().invoke(request(f)));
   EXPECT_LE(engine().environment_pids().size(), 2u);
+}
+
+TEST_F(EngineLifecycle, UnusableStateDirectoryFailsInvokesWithTheReason) {
+  auto options = default_options();
+  options.state_dir = m_dir->path() / "a-file";
+  ASSERT_TRUE(write_file_atomic(options.state_dir, "not a directory"));
+  restart(options);
+  auto f = make_function({{"index.js", k_counter_js}});
+  auto r = engine().invoke(request(f));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, ErrorKind::io);
+  EXPECT_NE(r.error().message.find("cannot use its state directory"), std::string::npos) << r.error().message;
 }
 
 TEST_F(EngineLifecycle, IdleEnvironmentsAreReaped) {
@@ -206,6 +219,16 @@ TEST_F(EngineLifecycle, ProvidedWithoutBootstrapIsInvalidEntrypoint) {
   EXPECT_EQ(json_field(r->payload, "/errorType"), "Runtime.InvalidEntrypoint");
 }
 
+TEST_F(EngineLifecycle, ExecFailureIsReportedByTheChildWithItsErrno) {
+  auto f = make_function({{"bootstrap", "#!/nonexistent/interpreter\n"}}, "x", "provided.al2023");
+  auto r = engine().invoke(request(f));
+  ASSERT_TRUE(r) << r.error().describe();
+  EXPECT_EQ(r->function_error, "Unhandled");
+  std::string log = read_log("fn");
+  EXPECT_NE(log.find("lambda-cd: cannot start the runtime: "), std::string::npos) << log;
+  EXPECT_NE(log.find("bootstrap: errno " + std::to_string(ENOENT) + "\n"), std::string::npos) << log;
+}
+
 TEST_F(EngineLifecycle, AsyncInvokeRetriesTwiceOnError) {
   auto marker = m_dir->path() / "attempts.txt";
   auto f = make_function({{"index.js", "const fs = require('fs');\nexports.handler = async (e, c) => { fs.appendFileSync(" +
@@ -215,8 +238,8 @@ TEST_F(EngineLifecycle, AsyncInvokeRetriesTwiceOnError) {
     auto text = read_file(marker);
     return text ? std::count(text->begin(), text->end(), '\n') : 0;
   };
-  EXPECT_TRUE(wait_until([&] { return lines() >= 3; }, std::chrono::seconds(15)));
-  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  // Done when the engine holds no event any more: no fourth attempt can follow.
+  ASSERT_TRUE(wait_until([&] { return engine().pending_async() == 0; }, std::chrono::seconds(15)));
   EXPECT_EQ(lines(), 3);
   auto text = *read_file(marker);
   EXPECT_EQ(text, id + "\n" + id + "\n" + id + "\n");  // retries keep the request id
@@ -227,9 +250,8 @@ TEST_F(EngineLifecycle, AsyncInvokeSucceedsOnce) {
   auto f = make_function({{"index.js", "const fs = require('fs');\nexports.handler = async () => { fs.appendFileSync('" +
                                            marker.string() + "', 'x'); return 1; };"}});
   engine().invoke_async(request(f));
-  EXPECT_TRUE(wait_until([&] { return read_file(marker).has_value(); }, std::chrono::seconds(10)));
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
-  EXPECT_EQ(*read_file(marker), "x");
+  ASSERT_TRUE(wait_until([&] { return engine().pending_async() == 0; }, std::chrono::seconds(10)));
+  EXPECT_EQ(read_file(marker).value_or("(never ran)"), "x");
 }
 
 TEST_F(EngineLifecycle, ShutdownLeavesNoProcesses) {
@@ -241,19 +263,20 @@ TEST_F(EngineLifecycle, ShutdownLeavesNoProcesses) {
   int child = std::stoi(json_field(r->payload, "/child"));
   ASSERT_TRUE(process_exists(leader));
   ASSERT_TRUE(process_exists(child));
-  // A second, busy environment while shutting down.
+  // A second, busy environment while shutting down: its handler is running when shutdown starts.
+  const auto busy_started = m_dir->path() / "busy-started";
   auto g = f;
   g.version = "2";
   std::thread busy([&] {
-    auto slow = engine().invoke(request(g, R"({"sleep":20000})"));
+    auto slow = engine().invoke(request(g, R"({"started":")" + busy_started.string() + R"(","sleep":20000})"));
     EXPECT_TRUE(slow);
     if (slow) {
       EXPECT_EQ(slow->function_error, "Unhandled");
     }
   });
-  ASSERT_TRUE(wait_until([&] { return engine().environment_pids().size() == 2; }, std::chrono::seconds(5)));
+  ASSERT_TRUE(wait_until([&] { return std::filesystem::exists(busy_started); }, std::chrono::seconds(20)));
   auto pids = engine().environment_pids();
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  ASSERT_EQ(pids.size(), 2u);
   auto started = std::chrono::steady_clock::now();
   engine().shutdown();
   busy.join();
