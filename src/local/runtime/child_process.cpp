@@ -13,13 +13,21 @@
 namespace lcd::local::runtime {
 namespace {
 
+// Runs in the child between fork and exec: only async-signal-safe calls (write, _exit), so the
+// errno is written as a number (strerror may allocate or take locks held at the fork).
 [[noreturn]] void child_fail(const char* what) {
-  // Only async-signal-safe calls between fork and exec.
-  const char* reason = strerror(errno);
+  const int err = errno;
+  char digits[16];
+  size_t n = 0;
+  unsigned value = err < 0 ? 0u : static_cast<unsigned>(err);
+  do {
+    digits[sizeof digits - 1 - n++] = static_cast<char>('0' + value % 10);
+    value /= 10;
+  } while (value != 0 && n < sizeof digits);
   (void)!::write(2, "lambda-cd: cannot start the runtime: ", 37);
   (void)!::write(2, what, strlen(what));
-  (void)!::write(2, ": ", 2);
-  (void)!::write(2, reason, strlen(reason));
+  (void)!::write(2, ": errno ", 8);
+  (void)!::write(2, digits + sizeof digits - n, n);
   (void)!::write(2, "\n", 1);
   _exit(127);
 }
