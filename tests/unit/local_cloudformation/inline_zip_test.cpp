@@ -10,7 +10,7 @@ namespace {
 
 TEST(InlineZip, UnzipReadsBackTheFile) {
   auto python = find_executable("python3");
-  if (!python) GTEST_SKIP() << "no python3 to read the archive independently";
+  ASSERT_TRUE(python) << "python3 (scripts/install-deps.sh) reads the archive independently; it is required";
   TempDir dir("lcd-inline-zip");
   std::string code = "exports.handler = async () => 'hi';\n";
   ASSERT_TRUE(write_file_atomic(dir.path() / "f.zip", single_file_zip("index.js", code)));
