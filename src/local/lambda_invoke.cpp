@@ -1,8 +1,6 @@
 // Invoke: qualifier resolution, alias routing, payload limits and the hand-off to the engine.
 #include <nlohmann/json.hpp>
 
-#include <fmt/format.h>
-
 #include "local/function_name.hpp"
 #include "local/lambda_api.hpp"
 #include "local/lambda_validation.hpp"
@@ -28,120 +26,17 @@ void fill_from_spec(runtime::FunctionSnapshot& snapshot, const std::string& spec
   }
 }
 
-bool is_continuation(unsigned char c) { return (c & 0xC0) == 0x80; }
-
-// Length of the valid UTF-8 sequence starting at `p`, or 0.
-size_t utf8_sequence(const unsigned char* p, size_t left) {
-  unsigned char c = p[0];
-  size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-  if (n == 0 || n > left) return 0;
-  for (size_t i = 1; i < n; ++i) {
-    if (!is_continuation(p[i])) return 0;
-  }
-  return n;
-}
-
-// The detail of an unparseable payload in the form AWS's JSON parser (Jackson) gives it:
-// "<problem>\n at [Source: REDACTED (...); line: L, column: C]" (recorded from AWS, 2025).
-std::string payload_parse_detail(const std::string& payload) {
-  const auto* bytes = reinterpret_cast<const unsigned char*>(payload.data());
-  // Where parsing stops: the first byte that is not valid UTF-8, or where the JSON parser stops.
-  size_t stop = payload.size();
-  bool bad_utf8 = false;
-  for (size_t i = 0; i < payload.size();) {
-    size_t n = utf8_sequence(bytes + i, payload.size() - i);
-    if (n == 0) {
-      stop = i;
-      bad_utf8 = true;
-      break;
-    }
-    i += n;
-  }
-  std::string problem;
-  if (!bad_utf8) {
-    try {
-      (void)json::parse(payload);
-    } catch (const json::parse_error& e) {
-      stop = e.byte > 0 ? e.byte - 1 : 0;
-    }
-  }
-  size_t line = 1, column = 1;
-  for (size_t i = 0; i < stop && i < payload.size(); ++i) {
-    if (payload[i] == '\n') {
-      ++line;
-      column = 1;
-    } else if (!is_continuation(bytes[i])) {
-      ++column;
-    }
-  }
-  if (stop >= payload.size()) {
-    problem = "Unexpected end-of-input";
-  } else {
-    unsigned char c = bytes[stop];
-    if (bad_utf8 && c >= 0x80 && c <= 0xBF) {
-      problem = fmt::format("Invalid UTF-8 start byte 0x{:02x}", c);
-      ++column;  // Jackson reports the position after the byte it could not decode
-    } else if (c < 0x20 || (c >= 0x7F && c <= 0x9F) || bad_utf8) {
-      problem = fmt::format(
-          "Unexpected character ((CTRL-CHAR, code {})): expected a valid value (JSON String, Number, Array, Object or "
-          "token 'null', 'true' or 'false')",
-          static_cast<int>(c));
-    } else {
-      problem = fmt::format(
-          "Unexpected character ('{}' (code {})): expected a valid value (JSON String, Number, Array, Object or token "
-          "'null', 'true' or 'false')",
-          static_cast<char>(c), static_cast<int>(c));
-    }
-  }
-  return problem + "\n at [Source: REDACTED (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled); line: " +
-         std::to_string(line) + ", column: " + std::to_string(column) + "]";
-}
-
 }  // namespace
 
 LambdaApi::Reply LambdaApi::invoke(Call& call, const std::string& name_segment, bool legacy_async) {
   auto ref = function_ref(call, name_segment, NameShape::namespaced);
   if (!ref) return api_fail(ref.error());
-  std::string type = legacy_async ? "Event" : call.request.header("X-Amz-Invocation-Type");
-  if (type.empty()) type = "RequestResponse";
-  std::string log_type = call.request.header("X-Amz-Log-Type");
-  Violations violations;
-  if (type != "RequestResponse" && type != "Event" && type != "DryRun") {
-    violations.add(type, "invocationType", "Member must satisfy enum value set: [Event, RequestResponse, DryRun]");
-  }
-  if (!log_type.empty() && log_type != "None" && log_type != "Tail") {
-    violations.add(log_type, "logType", "Member must satisfy enum value set: [None, Tail]");
-  }
-  if (!violations.empty()) return api_fail(violations.error());
+  auto options = parse_invoke_options(call.request, legacy_async);
+  if (!options) return api_fail(options.error());
+  const std::string& type = options->type;
+  const std::string& log_type = options->log_type;
+  const std::string& client_context = options->client_context;
   const std::string& payload = call.request.body;
-  if (type == "Event" && payload.size() > k_max_async_payload) {
-    return api_fail(too_large(std::to_string(payload.size()) + " byte payload is too large for the Event invocation type (limit " +
-                              std::to_string(k_max_async_payload) + " bytes)"));
-  }
-  if (payload.size() > k_max_invoke_payload) {
-    return api_fail(too_large("Request must be smaller than " + std::to_string(k_max_invoke_payload) +
-                              " bytes for the InvokeFunction operation"));
-  }
-  if (!payload.empty() && json::parse(payload, nullptr, false).is_discarded()) {
-    ApiError e;
-    e.status = 400;
-    e.code = "InvalidRequestContentException";
-    e.message = "Could not parse request body into json: Could not parse payload into json: " +
-                payload_parse_detail(payload);
-    return api_fail(e);
-  }
-  std::string client_context;
-  if (call.request.has_header("X-Amz-Client-Context")) {
-    auto decoded = base64_decode(call.request.header("X-Amz-Client-Context"));
-    if (!decoded || json::parse(*decoded, nullptr, false).is_discarded()) {
-      ApiError e;
-      e.status = 400;
-      e.code = "InvalidRequestContentException";
-      e.message = "Client context must be a valid Base64-encoded JSON object.";
-      return api_fail(e);
-    }
-    client_context = *decoded;
-  }
 
   const Scope scope = call.scope;
   double draw = random_unit();

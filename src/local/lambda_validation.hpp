@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "local/aws_error.hpp"
+#include "local/protocol/http_types.hpp"
 
 namespace lcd::local {
 
@@ -56,5 +57,14 @@ ApiResult<void> validate_tags(const nlohmann::json& tags);
 
 // A value as AWS (Java) prints it in a constraint message: 2.0, [x86_64, arm64], {2=0.5}.
 std::string java_text(const nlohmann::json& value, bool as_double = false);
+
+// Invoke's request headers and payload: X-Amz-Invocation-Type (Event when `legacy_async`),
+// X-Amz-Log-Type, X-Amz-Client-Context (base64 of JSON), the payload's size for the type and JSON.
+struct InvokeOptions {
+  std::string type;            // RequestResponse, Event or DryRun
+  std::string log_type;        // "", None or Tail
+  std::string client_context;  // decoded JSON text; empty when not sent
+};
+ApiResult<InvokeOptions> parse_invoke_options(const HttpRequest& request, bool legacy_async);
 
 }  // namespace lcd::local
