@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <exception>
 #include <filesystem>
 
@@ -83,6 +84,45 @@ void reset_connection(const HttpRequest& request) {
   // Stop reading so the library's close() discards everything and sends RST.
   shutdown(fd, SHUT_RD);
 }
+
+// httplib's per-connection request loop is protected; serve_connection_bytes() reaches it.
+class ConnectionServer : public httplib::Server {
+ public:
+  using httplib::Server::process_request;
+};
+
+// One connection's bytes in memory: reads consume `input`, writes append to `output`.
+class MemoryStream : public httplib::Stream {
+ public:
+  explicit MemoryStream(std::string_view input) : m_input(input) {}
+  bool is_readable() const override { return !m_input.empty(); }
+  bool is_writable() const override { return true; }
+  ssize_t read(char* ptr, size_t size) override {
+    size_t n = std::min(size, m_input.size());
+    std::copy_n(m_input.data(), n, ptr);
+    m_input.remove_prefix(n);
+    return static_cast<ssize_t>(n);
+  }
+  ssize_t write(const char* ptr, size_t size) override {
+    m_output.append(ptr, size);
+    return static_cast<ssize_t>(size);
+  }
+  void get_remote_ip_and_port(std::string& ip, int& port) const override {
+    ip = "127.0.0.1";
+    port = 40000;
+  }
+  void get_local_ip_and_port(std::string& ip, int& port) const override {
+    ip = "127.0.0.1";
+    port = 4566;
+  }
+  socket_t socket() const override { return INVALID_SOCKET; }
+  bool exhausted() const { return m_input.empty(); }
+  std::string take_output() { return std::move(m_output); }
+
+ private:
+  std::string_view m_input;
+  std::string m_output;
+};
 
 HttpRequest to_request(const httplib::Request& req) {
   HttpRequest out;
@@ -168,7 +208,7 @@ class HttpServer::Impl {
   HttpServerOptions m_options;
   int m_bound_port = -1;
   HttpHandler& m_handler;
-  httplib::Server m_server;
+  ConnectionServer m_server;
 };
 
 HttpServer::HttpServer(HttpServerOptions options, HttpHandler& handler)
@@ -192,6 +232,15 @@ Result<uint16_t> HttpServer::bind() {
 }
 
 void HttpServer::serve() { m_impl->m_server.listen_after_bind(); }
+
+std::string HttpServer::serve_connection_bytes(std::string_view bytes) {
+  MemoryStream stream(bytes);
+  bool closed = false;
+  while (!closed && !stream.exhausted()) {
+    if (!m_impl->m_server.process_request(stream, false, closed, nullptr)) break;
+  }
+  return stream.take_output();
+}
 
 void HttpServer::stop() {
   m_impl->m_server.stop();

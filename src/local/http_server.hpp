@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "local/protocol/http_types.hpp"
 #include "util/result.hpp"
@@ -33,6 +34,11 @@ class HttpServer {
   void serve();
   // Thread-safe; makes serve() return.
   void stop();
+
+  // Runs the bytes one connection sent (requests, pipelined, with Content-Length or chunked bodies)
+  // through the same request parsing and handler as serve(), without a socket; returns what the
+  // server wrote back. For fuzzing and tests: no bind() needed.
+  std::string serve_connection_bytes(std::string_view bytes);
 
  private:
   class Impl;
