@@ -10,8 +10,22 @@ target_compile_options(lcd_settings INTERFACE -Wall -Wextra -Wpedantic -Wno-miss
 if(LCD_WERROR)
   target_compile_options(lcd_settings INTERFACE -Werror)
 endif()
-if(LCD_SANITIZE)
+# LCD_SANITIZE=ON: ASan+UBSan; LCD_SANITIZE=thread: ThreadSanitizer (scripts/build.sh, build-asan / build-tsan).
+if(LCD_SANITIZE STREQUAL "thread")
+  target_compile_options(lcd_settings INTERFACE -fsanitize=thread -fno-omit-frame-pointer)
+  target_link_options(lcd_settings INTERFACE -fsanitize=thread)
+elseif(LCD_SANITIZE)
   target_compile_options(lcd_settings INTERFACE -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  target_link_options(lcd_settings INTERFACE -fsanitize=address,undefined)
+endif()
+if(LCD_FUZZ)
+  if(NOT CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+    message(FATAL_ERROR "LCD_FUZZ needs clang (CC=clang CXX=clang++; scripts/fuzz.sh configures it)")
+  endif()
+  # Every first-party library is instrumented for coverage and checked by ASan+UBSan; only the
+  # fuzz targets link libFuzzer's main (tests/fuzz/CMakeLists.txt).
+  target_compile_options(lcd_settings INTERFACE -fsanitize=fuzzer-no-link,address,undefined
+                         -fno-sanitize-recover=undefined -fno-omit-frame-pointer -gline-tables-only)
   target_link_options(lcd_settings INTERFACE -fsanitize=address,undefined)
 endif()
 target_include_directories(lcd_settings INTERFACE ${PROJECT_SOURCE_DIR}/src)
