@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Configures and builds lambda-cd into ${BUILD_DIR:-build}. CI=true adds -Werror;
-# LCD_SANITIZE=1 builds with ASan+UBSan into build-asan. Uses ccache when installed.
+# LCD_SANITIZE=1 builds with ASan+UBSan into build-asan, LCD_SANITIZE=thread with ThreadSanitizer
+# into build-tsan. Uses ccache when installed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build_dir=${BUILD_DIR:-build}
@@ -11,6 +12,9 @@ if [[ "${CI:-}" == "true" ]]; then args+=(-DLCD_WERROR=ON); fi
 if [[ "${LCD_SANITIZE:-0}" == "1" ]]; then
   build_dir=${BUILD_DIR:-build-asan}
   args+=(-DLCD_SANITIZE=ON)
+elif [[ "${LCD_SANITIZE:-0}" == "thread" ]]; then
+  build_dir=${BUILD_DIR:-build-tsan}
+  args+=(-DLCD_SANITIZE=thread -DLCD_BENCH=OFF)
 fi
 # ccache: share hits across clones (CI builds a fresh clone in another folder).
 export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$PWD} CCACHE_NOHASHDIR=${CCACHE_NOHASHDIR:-1}

@@ -10,4 +10,5 @@ fi
 bash scripts/build.sh
 build_dir=${BUILD_DIR:-build}
 [[ "${LCD_SANITIZE:-0}" == "1" ]] && build_dir=${BUILD_DIR:-build-asan}
+[[ "${LCD_SANITIZE:-0}" == "thread" ]] && build_dir=${BUILD_DIR:-build-tsan}
 ctest --test-dir "$build_dir" --output-on-failure -j "$(nproc)" --timeout 600
