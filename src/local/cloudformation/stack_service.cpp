@@ -218,8 +218,20 @@ Stack* StackService::Impl::find(const std::string& name_or_id) {
 
 void StackService::Impl::persist(const Stack& stack) {
   auto seq = std::find(m_order.begin(), m_order.end(), stack.id) - m_order.begin();
-  (void)m_db->exec("INSERT OR REPLACE INTO stacks (stack_id, seq, doc) VALUES (?, ?, ?)",
-                   {stack.id, static_cast<int64_t>(seq), stack_to_json(stack).dump()});
+  auto saved = m_db->exec("INSERT OR REPLACE INTO stacks (stack_id, seq, doc) VALUES (?, ?, ?)",
+                          {stack.id, static_cast<int64_t>(seq), stack_to_json(stack).dump()});
+  if (saved) return;
+  std::lock_guard lock(m_state_error_mutex);
+  if (m_state_error.empty()) m_state_error = "stack " + stack.name + " could not be saved: " + saved.error().message;
+}
+
+std::optional<HttpResponse> StackService::Impl::refusal_after_lost_write(const RequestContext& context) {
+  std::lock_guard lock(m_state_error_mutex);
+  if (m_state_error.empty()) return std::nullopt;
+  return query_error(make_api_error(500, "InternalFailure",
+                                    "The CloudFormation state of this endpoint could not be saved (" + m_state_error +
+                                        "); restart lambda-cd local"),
+                     context.request_id, k_cfn_xmlns);
 }
 
 void StackService::Impl::emit(Stack& stack, const std::string& logical_id, const std::string& type,
@@ -611,7 +623,11 @@ StackService::StackService(std::unique_ptr<Impl> impl) : m_impl(std::move(impl))
 StackService::~StackService() = default;
 
 HttpResponse StackService::handle(const HttpRequest& request, const RequestContext& context) {
-  return m_impl->handle(request, context);
+  if (auto refused = m_impl->refusal_after_lost_write(context)) return *refused;
+  HttpResponse response = m_impl->handle(request, context);
+  // A write this request made (or a stack operation made meanwhile) failed: do not acknowledge.
+  if (auto refused = m_impl->refusal_after_lost_write(context)) return *refused;
+  return response;
 }
 
 }  // namespace lcd::local::cloudformation

@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -87,7 +88,11 @@ class StackService::Impl {
   void emit(Stack& stack, const std::string& logical_id, const std::string& type, const std::string& physical_id,
             const std::string& status, const std::string& reason, const std::string& properties = "");
   void set_stack_status(Stack& stack, const std::string& status, const std::string& reason);
+  // A failed write is kept in m_state_error: from then on every request is refused (below).
   void persist(const Stack& stack);
+  // The 500 every request gets once a stack could not be saved (a state the endpoint acknowledged
+  // but could not keep): nullopt while every write has succeeded.
+  std::optional<HttpResponse> refusal_after_lost_write(const RequestContext& context);
   Stack* find_by_id(const std::string& id);
   // Live stack by name, or any stack by id.
   Stack* find(const std::string& name_or_id);
@@ -101,6 +106,8 @@ class StackService::Impl {
   std::mutex m_mutex;
   std::map<std::string, Stack> m_stacks;  // by id
   std::vector<std::string> m_order;       // ids in creation order
+  std::mutex m_state_error_mutex;
+  std::string m_state_error;  // the first failed stack write (guarded by m_state_error_mutex)
   std::mutex m_threads_mutex;
   std::vector<std::thread> m_threads;
 };

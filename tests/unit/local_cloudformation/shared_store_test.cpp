@@ -88,6 +88,21 @@ std::string create_stack_form(const std::string& name) {
   return "Action=CreateStack&StackName=" + name + "&TemplateBody=" + uri_encode(k_template);
 }
 
+TEST(SharedStore, AFailedStackWriteIsNeverAcknowledged) {
+  TempDir state("lcd-shared");
+  Endpoint endpoint(state.path());
+  // Another connection takes the table away: every later stack write fails.
+  auto db = SqliteDb::open(state_database(state.path()), "");
+  ASSERT_TRUE(db) << db.error().message;
+  ASSERT_TRUE((*db)->exec("DROP TABLE stacks"));
+  auto created = endpoint.cfn(create_stack_form("lost"));
+  EXPECT_EQ(created.status, 500) << created.body;
+  EXPECT_NE(created.body.find("<Code>InternalFailure</Code>"), std::string::npos) << created.body;
+  EXPECT_NE(created.body.find("could not be saved"), std::string::npos) << created.body;
+  auto later = endpoint.cfn("Action=DescribeStacks");
+  EXPECT_EQ(later.status, 500) << "state the endpoint could not keep stays refused: " << later.body;
+}
+
 TEST(SharedStore, ThreeServicesOneDatabaseOneBlobDirectory) {
   TempDir state("lcd-shared");
   {
