@@ -61,9 +61,28 @@ std::string where(const YAML::Node& node) {
   return " (line " + std::to_string(mark.line + 1) + ", column " + std::to_string(mark.column + 1) + ")";
 }
 
-json convert(const YAML::Node& node);
+// Bounds on the tree a template may expand to: YAML aliases can make a graph with cycles
+// ("&a [*a]") or an exponential tree ("billion laughs"), and every later pass recurses.
+struct Budget {
+  int depth = 0;
+  size_t nodes_left = 0;
+};
 
-json convert_untagged(const YAML::Node& node) {
+struct Enter {
+  Budget& budget;
+  explicit Enter(Budget& b, const YAML::Node& node) : budget(b) {
+    if (++budget.depth > k_template_max_depth) {
+      throw YamlError{"nested deeper than " + std::to_string(k_template_max_depth) + " levels" + where(node)};
+    }
+    if (budget.nodes_left == 0) throw YamlError{"the template expands to too many values (YAML aliases?)" + where(node)};
+    --budget.nodes_left;
+  }
+  ~Enter() { --budget.depth; }
+};
+
+json convert(const YAML::Node& node, Budget& budget);
+
+json convert_untagged(const YAML::Node& node, Budget& budget) {
   switch (node.Type()) {
     case YAML::NodeType::Null:
       return nullptr;
@@ -73,7 +92,7 @@ json convert_untagged(const YAML::Node& node) {
       return plain_scalar(node.Scalar());
     case YAML::NodeType::Sequence: {
       json out = json::array();
-      for (const auto& item : node) out.push_back(convert(item));
+      for (const auto& item : node) out.push_back(convert(item, budget));
       return out;
     }
     case YAML::NodeType::Map: {
@@ -82,7 +101,7 @@ json convert_untagged(const YAML::Node& node) {
         if (!item.first.IsScalar()) throw YamlError{"mapping keys must be scalars" + where(item.first)};
         std::string key = item.first.Scalar();
         if (out.contains(key)) throw YamlError{"duplicate key '" + key + "'" + where(item.first)};
-        out[key] = convert(item.second);
+        out[key] = convert(item.second, budget);
       }
       return out;
     }
@@ -91,11 +110,12 @@ json convert_untagged(const YAML::Node& node) {
   }
 }
 
-json convert(const YAML::Node& node) {
+json convert(const YAML::Node& node, Budget& budget) {
+  Enter entered(budget, node);
   const std::string& tag = node.Tag();
   if (tag.empty() || tag == "?" || tag == "!" || starts_with(tag, "tag:yaml.org,2002:")) {
     if (starts_with(tag, "tag:yaml.org,2002:str") && node.IsScalar()) return node.Scalar();
-    return convert_untagged(node);
+    return convert_untagged(node, budget);
   }
   auto it = function_tags().find(tag);
   if (it == function_tags().end()) throw YamlError{"unsupported YAML tag " + tag + where(node)};
@@ -110,7 +130,7 @@ json convert(const YAML::Node& node) {
       value = json::array({text.substr(0, dot), text.substr(dot + 1)});
     }
   } else {
-    value = convert_untagged(node);
+    value = convert_untagged(node, budget);
   }
   return json::object({{name, value}});
 }
@@ -129,8 +149,15 @@ Result<json> parse_template(std::string_view body) {
   if (text.empty()) return fail(validation_error("Template format error: template body is empty"));
   json model;
   if (text.front() == '{') {
+    struct TooDeep {};
     try {
-      model = json::parse(text);
+      model = json::parse(text, [](int depth, json::parse_event_t, json&) {
+        if (depth > k_template_max_depth) throw TooDeep{};
+        return true;
+      });
+    } catch (const TooDeep&) {
+      return fail(validation_error("Template format error: JSON nested deeper than " +
+                                   std::to_string(k_template_max_depth) + " levels"));
     } catch (const json::parse_error& e) {
       std::string what = e.what();
       // "[json.exception.parse_error.101] parse error at line 3, column 5: ..."
@@ -141,7 +168,9 @@ Result<json> parse_template(std::string_view body) {
   } else {
     try {
       YAML::Node root = YAML::Load(std::string(body));
-      model = convert(root);
+      // A value per byte of the body is far more than real templates use; aliases get no more.
+      Budget budget{0, body.size() + 1024};
+      model = convert(root, budget);
     } catch (const YamlError& e) {
       return fail(validation_error("Template format error: " + e.message));
     } catch (const YAML::Exception& e) {

@@ -94,5 +94,50 @@ TEST(TemplateParser, RejectsUnknownTagsDuplicateKeysAndNonObjects) {
   EXPECT_NE(getatt.error().message.find("Resource.Attribute"), std::string::npos);
 }
 
+TEST(TemplateParser, DeepNestingIsAValidationError) {
+  std::string deep_json = "{\"Resources\":";
+  for (int i = 0; i < 5000; ++i) deep_json += "[";
+  for (int i = 0; i < 5000; ++i) deep_json += "]";
+  deep_json += "}";
+  auto json_result = parse_template(deep_json);
+  ASSERT_FALSE(json_result);
+  EXPECT_EQ(json_result.error().code, "ValidationError");
+  EXPECT_NE(json_result.error().message.find("nested deeper"), std::string::npos) << json_result.error().message;
+
+  std::string deep_yaml = "Resources: ";
+  for (int i = 0; i < 300; ++i) deep_yaml += "[";
+  for (int i = 0; i < 300; ++i) deep_yaml += "]";
+  auto yaml_result = parse_template(deep_yaml);
+  ASSERT_FALSE(yaml_result);
+  EXPECT_EQ(yaml_result.error().code, "ValidationError");
+
+  std::string ok = "{\"Resources\":{\"A\":";
+  for (int i = 0; i < 50; ++i) ok += "[";
+  for (int i = 0; i < 50; ++i) ok += "]";
+  EXPECT_TRUE(parse_template(ok + "}}"));
+}
+
+TEST(TemplateParser, YamlAliasCyclesAndBillionLaughsAreValidationErrors) {
+  auto cycle = parse_template("Resources: &a\n  X: *a\n");
+  ASSERT_FALSE(cycle);
+  EXPECT_EQ(cycle.error().code, "ValidationError");
+  std::string laughs = "a: &a [x, x, x, x, x, x, x, x, x, x]\n";
+  std::string previous = "a";
+  for (char c = 'b'; c <= 'j'; ++c) {
+    std::string name(1, c);
+    laughs += name + ": &" + name + " [";
+    for (int i = 0; i < 10; ++i) laughs += (i ? ", *" : "*") + previous;
+    laughs += "]\n";
+    previous = name;
+  }
+  auto exploded = parse_template(laughs);  // 10^10 values if expanded
+  ASSERT_FALSE(exploded);
+  EXPECT_NE(exploded.error().message.find("too many values"), std::string::npos) << exploded.error().message;
+  // Aliases within reason still work.
+  auto shared = parse_template("Tags: &t [a, b]\nOther: *t\n");
+  ASSERT_TRUE(shared) << shared.error().message;
+  EXPECT_EQ((*shared)["Other"].size(), 2u);
+}
+
 }  // namespace
 }  // namespace lcd::local::cloudformation
