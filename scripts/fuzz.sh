@@ -3,6 +3,7 @@
 #   scripts/fuzz.sh [SECONDS] [TARGET...]      each target for SECONDS (default 60)
 #   FUZZ_RUNS=10000000 scripts/fuzz.sh 0 ...    each target for that many executions instead
 #   FUZZ_MERGE=1                                merge new coverage back into tests/fuzz/corpus/<target>
+#   FUZZ_NO_BUILD=1                             run what build-fuzz already has
 # Builds into build-fuzz (clang, -DLCD_FUZZ=ON; only the fuzz targets). Each target runs on a
 # working corpus in build-fuzz/work/<target> seeded from the repository's corpus (kept between
 # runs); crashes land in build-fuzz/crashes/<target>/. Prints one line per target (executions,
@@ -20,7 +21,7 @@ if [[ ! -f "$build_dir/CMakeCache.txt" ]]; then
   CC=clang CXX=clang++ cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release \
     "-DCMAKE_CXX_FLAGS_RELEASE=-O1 -DNDEBUG" -DLCD_FUZZ=ON -DLCD_TESTS=OFF -DLCD_BENCH=OFF >/dev/null
 fi
-"${nice_cmd[@]}" cmake --build "$build_dir" --target fuzz_all
+[[ "${FUZZ_NO_BUILD:-0}" == "1" ]] || "${nice_cmd[@]}" cmake --build "$build_dir" --target fuzz_all
 
 targets=("$@")
 if ((${#targets[@]} == 0)); then

@@ -9,6 +9,7 @@ packages=(
   libexpat1-dev nlohmann-json3-dev libcli11-dev libtomlplusplus-dev libexpected-dev libfmt-dev
   libcpp-httplib-dev libhttp-parser-dev libyaml-cpp-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  clang libclang-rt-14-dev
   nodejs python3 python3-boto3 awscli jq zip unzip curl
 )
 
