@@ -3,6 +3,7 @@
 #include "aws/aws_client.hpp"
 #include "aws/error_parser.hpp"
 #include "util/encoding.hpp"
+#include "util/xml_document.hpp"
 
 namespace lcd::aws {
 namespace {
@@ -75,17 +76,19 @@ std::string web_identity_body(const WebIdentityRequest& request) {
 
 Result<ResolvedCredentials> parse_sts_credentials(std::string_view xml, std::string_view operation) {
   const std::string what = std::string(operation) + " response";
-  auto result = xml_element_text(xml, std::string(operation) + "Result");
+  auto doc = parse_xml(xml);
+  if (!doc) return fail(ErrorKind::invalid, what + " is not XML: " + doc.error().message);
+  const XmlElement* result = doc->child(std::string(operation) + "Result");
   if (!result) return fail(ErrorKind::invalid, what + " has no <" + std::string(operation) + "Result>");
-  auto credentials = xml_element_text(*result, "Credentials");
+  const XmlElement* credentials = result->child("Credentials");
   if (!credentials) return fail(ErrorKind::invalid, what + " has no <Credentials>");
   ResolvedCredentials out;
-  out.keys.access_key_id = xml_element_text(*credentials, "AccessKeyId").value_or("");
-  out.keys.secret_access_key = xml_element_text(*credentials, "SecretAccessKey").value_or("");
-  out.keys.session_token = xml_element_text(*credentials, "SessionToken").value_or("");
+  out.keys.access_key_id = credentials->child_text("AccessKeyId");
+  out.keys.secret_access_key = credentials->child_text("SecretAccessKey");
+  out.keys.session_token = credentials->child_text("SessionToken");
   if (out.keys.access_key_id.empty() || out.keys.secret_access_key.empty() || out.keys.session_token.empty())
     return fail(ErrorKind::invalid, what + " lacks AccessKeyId, SecretAccessKey or SessionToken");
-  std::string expiration = xml_element_text(*credentials, "Expiration").value_or("");
+  std::string expiration = credentials->child_text("Expiration");
   auto when = parse_iso8601(expiration);
   if (!when) return fail(ErrorKind::invalid, what + " has no valid <Expiration>: '" + expiration + "'");
   out.expiration = *when;
