@@ -180,7 +180,10 @@ Result<TemplateInfo> analyze_template(const json& model) {
   if (model.contains("Parameters")) {
     const auto& params = model["Parameters"];
     if (!params.is_object()) return fail(validation_error("Template format error: Parameters must be an object"));
-    for (const auto& [name, p] : params.items()) {
+    for (const auto& item : params.items()) {
+      // Named references, not structured bindings: lambdas below capture them (clang 14).
+      const std::string& name = item.key();
+      const auto& p = item.value();
       if (!is_alnum_name(name)) {
         return fail(validation_error("Template format error: Parameter name " + name + " is non alphanumeric."));
       }
@@ -398,8 +401,8 @@ Result<std::map<std::string, json>> resolve_parameters(const std::vector<Paramet
                                                        const std::map<std::string, std::string>& given) {
   std::map<std::string, json> out;
   std::set<std::string> missing, unknown;
-  for (const auto& [name, value] : given) {
-    (void)value;
+  for (const auto& entry : given) {
+    const std::string& name = entry.first;  // captured below: no structured binding (clang 14)
     if (std::none_of(decls.begin(), decls.end(), [&](const ParameterDecl& d) { return d.name == name; })) {
       unknown.insert(name);
     }
