@@ -28,7 +28,10 @@ class PureSteps : public lcd::local::HttpHandler {
     const lcd::local::CredentialMap credentials = {{"test", "test"}, {"AKIDEXAMPLE", "secret"}};
     auto verified = lcd::local::verify_signature(request, auth, credentials,
                                                  std::chrono::system_clock::time_point(std::chrono::seconds(1795780800)),
-                                                 std::chrono::minutes(15));
+                                                 std::chrono::minutes(15),
+                                                 request.raw_path.rfind("/2015-03-31/", 0) == 0
+                                                     ? lcd::local::SignatureDialect::rest_json
+                                                     : lcd::local::SignatureDialect::s3);
     response.status = verified ? 200 : verified.error().status;
     (void)lcd::local::parse_json_rpc_target(request.header("X-Amz-Target"));
     lcd::local::QueryRequest query(request);
