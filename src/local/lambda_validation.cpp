@@ -480,7 +480,8 @@ std::string payload_parse_detail(const std::string& payload) {
   std::string problem;
   if (!bad_utf8) {
     try {
-      (void)json::parse(payload);
+      // Parsed only for where it throws; the value itself is not needed.
+      [[maybe_unused]] json parsed = json::parse(payload);
     } catch (const json::parse_error& e) {
       stop = e.byte > 0 ? e.byte - 1 : 0;
     }
