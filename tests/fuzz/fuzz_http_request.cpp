@@ -40,7 +40,10 @@ class PureSteps : public lcd::local::HttpHandler {
     for (size_t at = 0; at < request.path.size();) {
       size_t slash = request.path.find('/', at);
       auto segment = std::string_view(request.path).substr(at, slash == std::string::npos ? std::string::npos : slash - at);
-      if (!segment.empty()) (void)lcd::local::parse_function_ref(segment, true);
+      if (!segment.empty()) {
+        (void)lcd::local::match_function_name(segment, lcd::local::NameShape::plain);
+        (void)lcd::local::match_function_name(segment, lcd::local::NameShape::namespaced);
+      }
       if (slash == std::string::npos) break;
       at = slash + 1;
     }
