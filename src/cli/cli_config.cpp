@@ -209,7 +209,10 @@ Result<void> apply_toml(const std::string& text, const std::string& source, CliC
   }
   if (!err) return err;
   if (const auto* t = subtable(root, "test", err, source)) {
-    LCD_TRY(keys, check_keys(*t, "test", {"unit", "integration", "unit_junit", "integration_junit"}, source));
+    LCD_TRY(keys, check_keys(*t, "test", {"install", "unit", "integration", "unit_junit", "integration_junit"},
+                             source));
+    LCD_TRY(install, get_string(*t, "install", "test", source));
+    if (*install) project.tests.install = **install;
     LCD_TRY(unit, get_string(*t, "unit", "test", source));
     if (*unit) project.tests.unit = **unit;
     LCD_TRY(integration, get_string(*t, "integration", "test", source));

@@ -7,9 +7,11 @@ namespace lcd::cli {
 using nlohmann::json;
 
 json to_json(const pipeline::TestOutcome& o) {
-  return json{{"passed", o.passed}, {"exit_code", o.exit_code}, {"timed_out", o.timed_out},
+  json out{{"passed", o.passed}, {"exit_code", o.exit_code}, {"timed_out", o.timed_out},
               {"junit", o.junit_path.string()}, {"junit_from_command", o.junit_from_command},
               {"duration_ms", o.duration.count()}};
+  if (o.install_configured) out["install"] = json{{"ran", o.install_ran}, {"duration_ms", o.install_duration.count()}};
+  return out;
 }
 
 json to_json(const pipeline::PackageOutput& p) {

@@ -38,6 +38,10 @@ Result<std::string> observed_step(StepContext& ctx, const std::string& name,
 std::string summarize(const TestOutcome& o) {
   std::string s = o.passed ? "passed" : (o.timed_out ? "timed out" : "failed (exit code " + std::to_string(o.exit_code) + ")");
   s += ", report " + o.junit_path.filename().string();
+  if (o.install_configured) {
+    s += o.install_ran ? ", [test] install ran (" + std::to_string(o.install_duration.count()) + " ms)"
+                       : ", [test] install skipped (inputs unchanged)";
+  }
   return s;
 }
 

@@ -27,6 +27,7 @@ struct PackageSettings {
 };
 
 struct TestSettings {
+  std::string install;            // shell command run first when its inputs changed, e.g. "npm ci" (test_install.hpp)
   std::string unit;               // shell command, e.g. "npm test"
   std::string integration;        // shell command
   std::string unit_junit;         // path (relative to the project) the unit command writes itself, if any

@@ -4,6 +4,7 @@
 
 #include "pipeline/deploy_state.hpp"
 #include "pipeline/junit.hpp"
+#include "pipeline/test_install.hpp"
 #include "util/file_io.hpp"
 
 namespace lcd::pipeline {
@@ -27,6 +28,8 @@ Result<TestOutcome> run_suite(StepContext& ctx, const std::string& step, const s
                               const std::string& own_junit, const std::string& report_name,
                               std::map<std::string, std::string> env) {
   const auto& config = ctx.config;
+  auto installed = ensure_test_dependencies(ctx, step);
+  if (!installed) return fail(installed.error());
   ProcessSpec spec = shell_command(command);
   spec.cwd = config.root;
   spec.env_set = std::move(env);
@@ -43,6 +46,9 @@ Result<TestOutcome> run_suite(StepContext& ctx, const std::string& step, const s
   out.exit_code = result->exit_code;
   out.timed_out = result->timed_out;
   out.duration = result->duration;
+  out.install_configured = installed->configured;
+  out.install_ran = installed->ran;
+  out.install_duration = installed->duration;
 
   if (!own_junit.empty() && written_since(resolve(config, own_junit), started_fs)) {
     out.junit_path = resolve(config, own_junit);

@@ -15,10 +15,15 @@ struct TestOutcome {
   std::filesystem::path junit_path;
   bool junit_from_command = false;  // the command wrote its own report, which was kept
   std::chrono::milliseconds duration{0};
+  // [test] install: whether it is configured and whether it ran (false: inputs unchanged, skipped).
+  bool install_configured = false;
+  bool install_ran = false;
+  std::chrono::milliseconds install_duration{0};
 };
 
-// Fails (Error) when the command is not configured or cannot start; a failing suite is a
-// successful Result with passed=false, so callers decide how to stop.
+// Fails (Error) when the command is not configured or cannot start, or [test] install fails; a
+// failing suite is a successful Result with passed=false, so callers decide how to stop. Both run
+// [test] install first when it is configured and its inputs changed.
 Result<TestOutcome> run_unit_tests(StepContext& ctx);
 
 // Runs the integration command with the target in its environment (AWS_ENDPOINT_URL,

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "harness.hpp"
 #include "pipeline/build_registry.hpp"
 #include "pipeline/deploy_state.hpp"
@@ -390,3 +392,64 @@ TEST(Pipeline, KeepsJUnitTheCommandWroteItself) {
   EXPECT_EQ(o->junit_path, b.config.root / "out/junit.xml");
   EXPECT_FALSE(std::filesystem::exists(b.config.reports_dir() / "unit-tests.xml"));
 }
+
+namespace lcd::test {
+namespace {
+
+// [test] install runs before the suites only while package.json, the lockfile, the command or the
+// installed tree changed.
+TEST(TestInstall, RunsOnceThenSkipsUntilTheLockfileChanges) {
+  Bench b;
+  b.config.tests.install = "install-cmd";
+  ASSERT_TRUE(write_file_atomic(b.dir.path() / "package.json", "{\"name\":\"x\"}"));
+  ASSERT_TRUE(write_file_atomic(b.dir.path() / "package-lock.json", "{\"lockfileVersion\":3}"));
+  // What `npm ci` leaves behind; the fake launcher does not run anything.
+  ASSERT_TRUE(ensure_directory(b.dir.path() / "node_modules"));
+  ASSERT_TRUE(write_file_atomic(b.dir.path() / "node_modules" / ".package-lock.json", "tree-1"));
+  auto count = [&](const std::string& command) {
+    return std::count_if(b.launcher.runs.begin(), b.launcher.runs.end(),
+                         [&](const ProcessSpec& s) { return !s.argv.empty() && s.argv.back() == command; });
+  };
+
+  auto first = pipeline::run_unit_tests(*b.ctx);
+  ASSERT_TRUE(first) << first.error().message;
+  EXPECT_TRUE(first->install_ran);
+  EXPECT_EQ(count("install-cmd"), 1);
+  EXPECT_EQ(b.launcher.runs.front().argv.back(), "install-cmd");  // before the suite
+  EXPECT_NE(pipeline::summarize(*first).find("[test] install ran"), std::string::npos);
+
+  auto second = pipeline::run_unit_tests(*b.ctx);
+  ASSERT_TRUE(second);
+  EXPECT_FALSE(second->install_ran);
+  EXPECT_EQ(count("install-cmd"), 1);
+  EXPECT_NE(pipeline::summarize(*second).find("[test] install skipped (inputs unchanged)"), std::string::npos);
+
+  ASSERT_TRUE(write_file_atomic(b.dir.path() / "package-lock.json", "{\"lockfileVersion\":3,\"x\":1}"));
+  ASSERT_TRUE(pipeline::run_unit_tests(*b.ctx));
+  EXPECT_EQ(count("install-cmd"), 2);
+
+  // Someone changed node_modules by hand: installed again.
+  ASSERT_TRUE(write_file_atomic(b.dir.path() / "node_modules" / ".package-lock.json", "tree-2"));
+  ASSERT_TRUE(pipeline::run_unit_tests(*b.ctx));
+  EXPECT_EQ(count("install-cmd"), 3);
+  ASSERT_TRUE(pipeline::run_unit_tests(*b.ctx));
+  EXPECT_EQ(count("install-cmd"), 3);
+  EXPECT_EQ(count("unit-cmd"), 5);
+}
+
+TEST(TestInstall, AFailingInstallStopsTheSuiteAndIsRetriedNextTime) {
+  Bench b;
+  b.config.tests.install = "install-cmd";
+  b.launcher.exit_codes["install-cmd"] = 1;
+  auto failed = pipeline::run_unit_tests(*b.ctx);
+  ASSERT_FALSE(failed);
+  EXPECT_NE(failed.error().message.find("[test] install command 'install-cmd' failed (exit code 1)"),
+            std::string::npos);
+  EXPECT_EQ(b.launcher.runs.size(), 1u);  // the suite did not run
+  b.launcher.exit_codes.clear();
+  ASSERT_TRUE(pipeline::run_unit_tests(*b.ctx));
+  EXPECT_EQ(b.launcher.runs.size(), 3u);  // install again, then the suite
+}
+
+}  // namespace
+}  // namespace lcd::test
