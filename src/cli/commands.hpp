@@ -19,5 +19,6 @@ void add_pipeline_command(CLI::App& app, GlobalOptions& globals, int& exit_code)
 void add_status_command(CLI::App& app, GlobalOptions& globals, int& exit_code);
 void add_invoke_command(CLI::App& app, GlobalOptions& globals, int& exit_code);
 void add_logs_command(CLI::App& app, GlobalOptions& globals, int& exit_code);
+void add_init_command(CLI::App& app, GlobalOptions& globals, int& exit_code);
 
 }  // namespace lcd::cli

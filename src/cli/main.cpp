@@ -31,6 +31,7 @@ int run(int argc, char** argv) {
   app.add_flag("-v,--verbose", [&globals](int64_t n) { globals.verbosity += static_cast<int>(n); }, "More detail");
   app.add_flag("-q,--quiet", [&globals](int64_t n) { globals.verbosity -= static_cast<int>(n); }, "Less detail");
 
+  add_init_command(app, globals, exit_code);
   add_test_command(app, globals, exit_code);
   add_package_command(app, globals, exit_code);
   add_deploy_command(app, globals, exit_code);

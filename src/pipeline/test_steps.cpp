@@ -101,6 +101,9 @@ Result<std::map<std::string, std::string>> integration_environment(StepContext& 
   } else if (!config.target.profile.empty()) {
     env["AWS_PROFILE"] = config.target.profile;
   }
+  env["LAMBDA_CD_TARGET"] = config.target.local ? "local" : "aws";
+  // So tests can call `lambda-cd invoke` with the same target and credentials (lambda-cd init's do).
+  if (auto self = current_executable()) env["LAMBDA_CD_BIN"] = self->string();
   env["LAMBDA_CD_FUNCTION_NAME"] = config.function.name;
   env["LAMBDA_CD_QUALIFIER"] = "$LATEST";
   auto fn = ctx.lambda.get_function_configuration(config.function.name);

@@ -27,8 +27,9 @@ struct TestOutcome {
 Result<TestOutcome> run_unit_tests(StepContext& ctx);
 
 // Runs the integration command with the target in its environment (AWS_ENDPOINT_URL,
-// AWS_ENDPOINT_URL_LAMBDA, AWS_REGION, AWS_DEFAULT_REGION, local credentials, LAMBDA_CD_FUNCTION_NAME,
-// LAMBDA_CD_QUALIFIER=$LATEST, LAMBDA_CD_FUNCTION_ARN) and records the result in the deploy state.
+// AWS_ENDPOINT_URL_LAMBDA, AWS_REGION, AWS_DEFAULT_REGION, local credentials, LAMBDA_CD_TARGET,
+// LAMBDA_CD_BIN (this lambda-cd), LAMBDA_CD_FUNCTION_NAME, LAMBDA_CD_QUALIFIER=$LATEST,
+// LAMBDA_CD_FUNCTION_ARN) and records the result in the deploy state.
 Result<TestOutcome> run_integration_tests(StepContext& ctx);
 
 // The environment given to integration tests (exposed for tests and `--dry-run`).

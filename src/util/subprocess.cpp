@@ -61,6 +61,13 @@ std::optional<std::filesystem::path> find_executable(const std::string& name) {
   return std::nullopt;
 }
 
+std::optional<std::filesystem::path> current_executable() {
+  std::error_code ec;
+  auto path = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (ec) return std::nullopt;
+  return path;
+}
+
 ProcessSpec shell_command(const std::string& command) {
   ProcessSpec spec;
   spec.argv = {"/bin/sh", "-c", command};

@@ -44,6 +44,9 @@ Result<ProcessResult> run_process(const ProcessSpec& spec);
 // `sh -c command`, for user-configured commands such as "npm test".
 ProcessSpec shell_command(const std::string& command);
 
+// The running program's own path (/proc/self/exe); nullopt when it cannot be read.
+std::optional<std::filesystem::path> current_executable();
+
 // Searches PATH for an executable; nullopt if absent.
 std::optional<std::filesystem::path> find_executable(const std::string& name);
 
