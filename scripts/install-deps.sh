@@ -11,6 +11,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev
   nodejs python3 python3-boto3 awscli jq zip unzip curl
+  zsh fish
 )
 
 missing=()

@@ -8,6 +8,7 @@
 #include "cli/commands.hpp"
 #include "cli/global_options.hpp"
 #include "cli/local_command.hpp"
+#include "cli/version.hpp"
 #include "util/result.hpp"
 
 namespace lcd::cli {
@@ -15,9 +16,42 @@ namespace lcd::cli {
 void add_stack_command(CLI::App& app, GlobalOptions& globals, int& exit_code);    // stack_command.cpp
 void add_restore_command(CLI::App& app, GlobalOptions& globals, int& exit_code);  // restore_command.cpp
 
+namespace {
+
+// `lambda-cd help [COMMAND [SUBCOMMAND]]`: the same text as `lambda-cd COMMAND --help`.
+void add_help_command(CLI::App& app, int& exit_code) {
+  auto topic = std::make_shared<std::vector<std::string>>();
+  auto* cmd = app.add_subcommand("help", "Show the help of a command (the same as COMMAND --help)");
+  cmd->add_option("command", *topic, "Command (and subcommand) to explain");
+  cmd->callback([&app, &exit_code, topic] {
+    const CLI::App* at = &app;
+    std::string prefix;
+    for (const std::string& word : *topic) {
+      const CLI::App* next = nullptr;
+      for (const CLI::App* sub : at->get_subcommands([](const CLI::App*) { return true; }))
+        if (sub->get_name() == word) next = sub;
+      if (!next) {
+        std::fprintf(stderr, "lambda-cd: error: no command '%s'; `lambda-cd --help` lists them\n", word.c_str());
+        exit_code = 2;
+        return;
+      }
+      prefix = prefix.empty() ? at->get_name() : prefix + " " + at->get_name();
+      at = next;
+    }
+    // App::help() would describe the selected subcommand, i.e. `help` itself.
+    std::string text = at == &app ? app.get_formatter()->make_help(&app, app.get_name(), CLI::AppFormatMode::Normal)
+                                  : at->help(prefix);
+    std::fputs(text.c_str(), stdout);
+    exit_code = 0;
+  });
+}
+
+}  // namespace
+
 int run(int argc, char** argv) {
-  CLI::App app{"lambda-cd: continuous deployment for AWS Lambda through versions and aliases"};
+  CLI::App app{"lambda-cd: continuous deployment for AWS Lambda through versions and aliases", "lambda-cd"};
   app.require_subcommand(1);
+  app.set_version_flag("--version", version_line(), "Print the version and git commit, then exit");
   GlobalOptions globals;
   int exit_code = 0;
   app.add_option("--config", globals.config_path, "Project configuration (default ./lambda-cd.toml)");
@@ -46,6 +80,7 @@ int run(int argc, char** argv) {
   add_stack_command(app, globals, exit_code);
   add_restore_command(app, globals, exit_code);
   add_local_command(app, globals, exit_code);
+  add_help_command(app, exit_code);
 
   try {
     app.parse(argc, argv);
