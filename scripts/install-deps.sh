@@ -10,7 +10,7 @@ packages=(
   libcpp-httplib-dev libhttp-parser-dev libyaml-cpp-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev
-  nodejs python3 python3-boto3 awscli jq zip unzip curl
+  nodejs python3 python3-boto3 python3-yaml awscli jq zip unzip curl
   zsh fish
 )
 

@@ -3,6 +3,7 @@
 
 #include "cli/command_run.hpp"
 #include "cli/commands.hpp"
+#include "cli/drift_check.hpp"
 #include "cli/outcome_json.hpp"
 
 namespace lcd::cli {
@@ -33,6 +34,15 @@ void add_deploy_command(CLI::App& app, GlobalOptions& globals, int& exit_code) {
       exit_code = finish_error(globals, "deploy", packaged.error());
       return;
     }
+    // lambda-cd.toml is what deploy applies; say where the function or the template disagree first.
+    auto drift = check_config_drift(r.config, r.lambda());
+    if (!drift) {
+      exit_code = finish_error(globals, "deploy", drift.error());
+      return;
+    }
+    if (!drift->lines.empty()) {
+      for (const auto& line : drift_lines(*drift)) r.observer.message("drift: " + line);
+    }
     std::optional<pipeline::DeployOutcome> outcome;
     auto deployed = pipeline::observed_step(r.ctx(), "deploy", [&]() -> Result<std::string> {
       auto d = pipeline::run_deploy(r.ctx(), *package, *dry_run);
@@ -46,6 +56,16 @@ void add_deploy_command(CLI::App& app, GlobalOptions& globals, int& exit_code) {
     }
     nlohmann::json result = to_json(*outcome);
     result["package"] = to_json(*package);
+    result["drift"] = drift_json(*drift);
+    result["applied_from"] = "lambda-cd.toml";
+    for (const auto& line : drift->lines) {
+      if (!line.toml) continue;
+      std::string kept = line.stack && *line.stack != *line.toml
+                             ? " (" + drift->template_name + " says " + *line.stack + ": make them agree)"
+                             : "";
+      r.observer.message(std::string(*dry_run ? "would apply" : "applied") + " lambda-cd.toml's " + line.setting +
+                         " " + *line.toml + kept);
+    }
     exit_code = finish_ok(globals, "deploy", r.target_description, result);
   });
 }

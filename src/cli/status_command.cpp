@@ -3,6 +3,7 @@
 
 #include "cli/command_run.hpp"
 #include "cli/commands.hpp"
+#include "cli/drift_check.hpp"
 #include "cli/outcome_json.hpp"
 #include "util/strings.hpp"
 
@@ -88,8 +89,27 @@ void add_status_command(CLI::App& app, GlobalOptions& globals, int& exit_code) {
       exit_code = finish_error(globals, "status", report.error());
       return;
     }
-    if (globals.output == OutputFormat::text) print_status(*report, opts->all ? SIZE_MAX : 20);
-    exit_code = finish_ok(globals, "status", r.target_description, to_json(*report));
+    // Drift needs the project's own description: not with --function and no lambda-cd.toml.
+    std::optional<DriftReport> drift;
+    if (!r.config.config_file.empty() && opts->function.empty()) {
+      auto checked = check_config_drift(r.config, r.lambda());
+      if (!checked) {
+        exit_code = finish_error(globals, "status", checked.error());
+        return;
+      }
+      drift = std::move(*checked);
+    }
+    if (globals.output == OutputFormat::text) {
+      print_status(*report, opts->all ? SIZE_MAX : 20);
+      if (drift) {
+        std::printf("\nconfiguration drift (lambda-cd.toml is what deploy applies)\n");
+        for (const auto& line : drift_lines(*drift)) std::printf("  %s\n", line.c_str());
+      }
+      std::fflush(stdout);
+    }
+    nlohmann::json result = to_json(*report);
+    if (drift) result["drift"] = drift_json(*drift);
+    exit_code = finish_ok(globals, "status", r.target_description, result);
   });
 }
 
