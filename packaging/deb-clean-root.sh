@@ -11,8 +11,13 @@ build=${1:-build}
 work=$(mktemp -d -t lcd-clean-root-XXXXXX)
 root=$work/root
 cleanup() {
-  for m in proc sys dev/pts dev; do umount "$root/$m" 2>/dev/null || true; done
-  rm -rf "$work"
+  for m in proc sys dev; do umount "$root/$m" 2>/dev/null || umount -l "$root/$m" 2>/dev/null || true; done
+  # Never delete through a mount that is still there (/dev is bound from the host).
+  if grep -q " $work/" /proc/mounts; then
+    echo "deb-clean-root: $work still has mounts; left in place" >&2
+  else
+    rm -rf "$work"
+  fi
 }
 trap cleanup EXIT
 command -v debootstrap >/dev/null || { apt-get update -qq && apt-get install -y -qq debootstrap >/dev/null; }
