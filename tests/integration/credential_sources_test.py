@@ -4,14 +4,18 @@ deploy succeeds only when the source was used and its keys signed the requests. 
 credentials, EC2 instance metadata (IMDSv2) and the SSO portal are served on loopback by a small
 http.server here; credential_process is a real script. Secrets never show up in output, even at -vv."""
 import base64
+import datetime
+import fcntl
 import hashlib
 import json
 import os
 import re
+import select
 import shutil
 import subprocess
 import sys
 import tempfile
+import termios
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -24,11 +28,13 @@ FIXTURE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures", "
 KEY, SECRET, TOKEN = "ASIATEMPORARYKEY", "temporary-secret-value-0123456789", "temporary-session-token-abcdef"
 EXPIRES = "2099-01-01T00:00:00Z"
 KEYS = {"AccessKeyId": KEY, "SecretAccessKey": SECRET, "Token": TOKEN, "Expiration": EXPIRES}
+ROTATING = [("ASIAROTATINGKEYAAAA", "rotating-secret-aaaa-0123456789"), ("ASIAROTATINGKEYBBBB", "rotating-secret-bbbb-0123456789")]
 
 
 class MetadataHandler(BaseHTTPRequestHandler):
     """Container credentials (/container), IMDSv2 (/latest/...) and the SSO portal (/federation/...)."""
     seen = []
+    rotations = 0
 
     def log_message(self, *args):
         pass
@@ -48,6 +54,13 @@ class MetadataHandler(BaseHTTPRequestHandler):
 
     def do_GET(self):
         MetadataHandler.seen.append(("GET", self.path))
+        if self.path == "/container/rotating":
+            # Keys that expire within the refresh window, a new pair on every fetch.
+            MetadataHandler.rotations += 1
+            key, secret = ROTATING[MetadataHandler.rotations % 2]
+            expires = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(minutes=4))
+            return self.reply(200, json.dumps({"AccessKeyId": key, "SecretAccessKey": secret, "Token": TOKEN,
+                                               "Expiration": expires.strftime("%Y-%m-%dT%H:%M:%SZ")}).encode())
         if self.path == "/container/creds":
             if self.headers.get("Authorization") != "container-auth-token":
                 return self.reply(401, b'{"message":"bad token"}')
@@ -73,14 +86,15 @@ class Servers:
     """Loopback metadata/SSO server + a lambda-cd local; `verify` makes the endpoint accept only KEY
     (and test:test), otherwise it takes any signature and acts for the account of STS-issued keys."""
 
-    def __init__(self, verify=True):
+    def __init__(self, verify=True, accepted=((KEY, SECRET),)):
         self.verify = verify
+        self.accepted = accepted
 
     def __enter__(self):
         self.http = ThreadingHTTPServer(("127.0.0.1", 0), MetadataHandler)
         threading.Thread(target=self.http.serve_forever, daemon=True).start()
         self.url = f"http://127.0.0.1:{self.http.server_address[1]}"
-        local_credentials = f"{KEY}:{SECRET},test:test"
+        local_credentials = ",".join(f"{k}:{v}" for k, v in self.accepted) + ",test:test"
         args = ["--verify-signatures"] if self.verify else []
         self.ep = Endpoint(*args, env={"LAMBDA_CD_LOCAL_CREDENTIALS": local_credentials}).start()
         self.home = tempfile.mkdtemp(prefix="lcd-home-")
@@ -252,6 +266,107 @@ def assume_role_chain_from_a_source_profile():
         assert "Credential=999988887777/" in r.stdout + r.stderr
 
 
+def static_keys_from_the_environment_and_the_shared_files():
+    """Long-term or session keys as written: the environment, ~/.aws/credentials, ~/.aws/config."""
+    with Servers() as s, project_copy(FIXTURE) as project:
+        deploy_succeeds(s, project, {"AWS_ACCESS_KEY_ID": KEY, "AWS_SECRET_ACCESS_KEY": SECRET,
+                                     "AWS_SESSION_TOKEN": TOKEN})
+        os.makedirs(os.path.join(s.home, ".aws"))
+        with open(os.path.join(s.home, ".aws", "credentials"), "w") as f:
+            f.write(f"[ci]\naws_access_key_id = {KEY}\naws_secret_access_key = {SECRET}\naws_session_token = {TOKEN}\n")
+        with open(os.path.join(s.home, ".aws", "config"), "w") as f:
+            f.write(f"[profile cfg]\naws_access_key_id = {KEY}\naws_secret_access_key = {SECRET}\n")
+        deploy_succeeds(s, project, {"AWS_PROFILE": "ci"})
+        deploy_succeeds(s, project, {"AWS_PROFILE": "cfg"})
+        # A profile that does not exist is an error naming it, not a fall-through to other sources.
+        r = s.run(project, {"AWS_PROFILE": "missing"}, "deploy")
+        assert r.returncode != 0 and "AWS profile 'missing' (from AWS_PROFILE) not found" in r.stderr, r.stderr
+
+
+def role_from_a_credential_source():
+    """credential_source = EcsContainer / Ec2InstanceMetadata: the container's or instance's keys assume the role."""
+    with Servers(verify=False) as s, project_copy(FIXTURE) as project:
+        token_file = os.path.join(s.home, "auth-token")
+        with open(token_file, "w") as f:
+            f.write("container-auth-token\n")
+        os.makedirs(os.path.join(s.home, ".aws"))
+        with open(os.path.join(s.home, ".aws", "config"), "w") as f:
+            f.write(f"[profile ecs]\nrole_arn = {ROLE}\ncredential_source = EcsContainer\n"
+                    f"[profile ec2]\nrole_arn = {ROLE}\ncredential_source = Ec2InstanceMetadata\n")
+        MetadataHandler.seen.clear()
+        r = s.run(project, {"AWS_CONTAINER_CREDENTIALS_FULL_URI": s.url + "/container/creds",
+                            "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE": token_file}, "--profile", "ecs", "-vv", "deploy")
+        assert r.returncode == 0, r.stdout + r.stderr
+        assert ("GET", "/container/creds") in MetadataHandler.seen
+        signed_for_role(s, r.stdout + r.stderr)
+        MetadataHandler.seen.clear()
+        r = s.run(project, {"AWS_EC2_METADATA_DISABLED": "false", "AWS_EC2_METADATA_SERVICE_ENDPOINT": s.url},
+                  "--profile", "ec2", "-vv", "deploy")
+        assert r.returncode == 0, r.stdout + r.stderr
+        assert ("GET", "/latest/meta-data/iam/security-credentials/ci-instance-role") in MetadataHandler.seen
+        signed_for_role(s, r.stdout + r.stderr)
+
+
+def temporary_keys_are_refreshed_during_a_run():
+    """Keys within 5 minutes of expiry are fetched again before the next request, and the new ones sign it."""
+    with Servers(accepted=ROTATING) as s, project_copy(FIXTURE) as project:
+        MetadataHandler.rotations = 0
+        env = {"AWS_CONTAINER_CREDENTIALS_FULL_URI": s.url + "/container/rotating"}
+        out = deploy_succeeds(s, project, env)
+        for key, secret in ROTATING:
+            assert secret not in out
+            assert re.search(rf"Credential={key}/\d{{8}}/eu-west-1/lambda/aws4_request", out), f"{key} never signed:\n{out}"
+        assert MetadataHandler.rotations >= 3, MetadataHandler.rotations
+
+
+def with_a_terminal(cmd, env, cwd, answer):
+    """Runs cmd with a pseudo-terminal as its controlling terminal (stdin/stdout stay pipes), answers the
+    first prompt written to the terminal, and returns (result, what the terminal showed)."""
+    master, slave = os.openpty()
+
+    def take_terminal():
+        fcntl.ioctl(slave, termios.TIOCSCTTY, 0)
+
+    p = subprocess.Popen(cmd, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True, start_new_session=True, preexec_fn=take_terminal,
+                         pass_fds=(slave,))
+    os.close(slave)
+    shown = b""
+    try:
+        while not shown.endswith(b": "):
+            ready, _, _ = select.select([master], [], [], 60)
+            assert ready, f"no prompt on the terminal: {shown!r}"
+            try:
+                shown += os.read(master, 1024)
+            except OSError:  # the terminal was closed: lambda-cd ended without asking
+                break
+        os.write(master, answer.encode() + b"\n")
+        out, err = p.communicate(timeout=120)
+    finally:
+        if p.poll() is None:
+            p.kill()
+        os.close(master)
+    return subprocess.CompletedProcess(cmd, p.returncode, out, err), shown.decode()
+
+
+def mfa_code_asked_on_the_terminal():
+    """mfa_serial: the code typed on the terminal goes to STS with the serial (STS checks its form)."""
+    with Servers(verify=False) as s, project_copy(FIXTURE) as project:
+        os.makedirs(os.path.join(s.home, ".aws"))
+        with open(os.path.join(s.home, ".aws", "config"), "w") as f:
+            f.write(f"[profile admin]\nrole_arn = {ROLE}\ncredential_source = Environment\n"
+                    "mfa_serial = arn:aws:iam::111122223333:mfa/ada\n")
+        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": s.home, "AWS_ACCESS_KEY_ID": "111122223333",
+               "AWS_SECRET_ACCESS_KEY": "x", "AWS_EC2_METADATA_DISABLED": "true", "AWS_MAX_ATTEMPTS": "1"}
+        cmd = [LAMBDA_CD, "--target", "aws", "--endpoint-url", s.ep.url, "--region", "eu-west-1", "--profile", "admin"]
+        r, shown = with_a_terminal(cmd + ["deploy"], env, project, "12345")
+        assert "Enter MFA code for arn:aws:iam::111122223333:mfa/ada: " in shown, shown
+        assert r.returncode == 1 and "tokenCode" in r.stderr, r.stdout + r.stderr
+        r, shown = with_a_terminal(cmd + ["-vv", "deploy"], env, project, "123456")
+        assert r.returncode == 0, r.stdout + r.stderr
+        signed_for_role(s, r.stdout + r.stderr)
+
+
 def mfa_profile_without_a_terminal_is_a_clear_error():
     with Servers(verify=False) as s, project_copy(FIXTURE) as project:
         os.makedirs(os.path.join(s.home, ".aws"))
@@ -288,9 +403,11 @@ def wrong_keys_are_refused_by_the_endpoint():
 
 if __name__ == "__main__":
     t = TestRun()
-    for case in (container_credentials, instance_metadata_v2, credential_process, sso_profile,
+    for case in (static_keys_from_the_environment_and_the_shared_files, container_credentials, instance_metadata_v2,
+                 role_from_a_credential_source, temporary_keys_are_refreshed_during_a_run, credential_process, sso_profile,
                  web_identity_from_the_environment, web_identity_from_a_profile,
-                 assume_role_chain_from_a_source_profile, mfa_profile_without_a_terminal_is_a_clear_error,
+                 assume_role_chain_from_a_source_profile, mfa_code_asked_on_the_terminal,
+                 mfa_profile_without_a_terminal_is_a_clear_error,
                  nothing_configured_names_every_source, wrong_keys_are_refused_by_the_endpoint):
         t.case(case.__name__, case)
     t.finish()

@@ -26,6 +26,28 @@ struct RoleRef {
   std::string name;
 };
 
+// AssumeRole's MFA members as AWS checks them; no device exists locally, so any well-formed
+// six-digit code is accepted.
+std::optional<ApiError> check_mfa(const QueryRequest& q) {
+  const bool serial = q.has("SerialNumber"), code = q.has("TokenCode");
+  if (serial) {
+    std::string value = q.get("SerialNumber");
+    if (value.size() < 9) return constraint_error(value, "serialNumber", "Member must have length greater than or equal to 9");
+    if (value.size() > 256) return constraint_error(value, "serialNumber", "Member must have length less than or equal to 256");
+  }
+  if (code) {
+    std::string value = q.get("TokenCode");
+    if (value.size() < 6) return constraint_error(value, "tokenCode", "Member must have length greater than or equal to 6");
+    if (value.size() > 6) return constraint_error(value, "tokenCode", "Member must have length less than or equal to 6");
+    if (value.find_first_not_of("0123456789") != std::string::npos)
+      return constraint_error(value, "tokenCode", "Member must satisfy regular expression pattern: [\\d]*");
+  }
+  if (serial != code) {
+    return iam::access_denied("MultiFactorAuthentication failed, must provide both MFA serial number and one time pass code.");
+  }
+  return std::nullopt;
+}
+
 ApiResult<RoleRef> parse_role_arn(const std::string& text) {
   if (text.empty()) return api_fail(missing_parameter("roleArn"));
   if (text.size() < 20) {
@@ -147,6 +169,7 @@ ApiResult<std::string> StsService::assume_role(const QueryRequest& q, const Requ
                                                               : "Member must have length less than or equal to 1224"));
     }
   }
+  if (auto mfa = check_mfa(q)) return api_fail(std::move(*mfa));
   auto duration = iam::integer_param(q.get("DurationSeconds"), "durationSeconds", 900, 43200, 3600);
   if (!duration) return api_fail(duration.error());
   Caller who = caller(context);

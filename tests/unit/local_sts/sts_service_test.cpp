@@ -130,6 +130,31 @@ TEST_F(StsServiceTest, AssumeRoleChecksItsParametersAsStsDoes) {
   EXPECT_EQ(element(not_a_role.body, "Code"), "ValidationError");
 }
 
+TEST_F(StsServiceTest, AssumeRoleWithMfaNeedsTheSerialAndASixDigitCode) {
+  const std::string base = "Action=AssumeRole&RoleArn=arn%3Aaws%3Aiam%3A%3A444455556666%3Arole%2Fr&RoleSessionName=ab";
+  const std::string serial = "&SerialNumber=arn%3Aaws%3Aiam%3A%3A111122223333%3Amfa%2Fada";
+  auto ok = call(base + serial + "&TokenCode=012345");
+  EXPECT_EQ(ok.status, 200) << ok.body;
+  auto short_code = call(base + serial + "&TokenCode=12345");
+  EXPECT_EQ(short_code.status, 400);
+  EXPECT_EQ(element(short_code.body, "Message"),
+            "1 validation error detected: Value '12345' at 'tokenCode' failed to satisfy constraint: Member must have "
+            "length greater than or equal to 6");
+  auto letters = call(base + serial + "&TokenCode=12345a");
+  EXPECT_EQ(element(letters.body, "Message"),
+            "1 validation error detected: Value '12345a' at 'tokenCode' failed to satisfy constraint: Member must "
+            "satisfy regular expression pattern: [\\d]*");
+  auto short_serial = call(base + "&SerialNumber=GAHT1234&TokenCode=123456");
+  EXPECT_EQ(element(short_serial.body, "Code"), "ValidationError");
+  for (const std::string& half : {serial, std::string("&TokenCode=123456")}) {
+    auto denied = call(base + half);
+    EXPECT_EQ(denied.status, 403);
+    EXPECT_EQ(element(denied.body, "Code"), "AccessDenied");
+    EXPECT_EQ(element(denied.body, "Message"),
+              "MultiFactorAuthentication failed, must provide both MFA serial number and one time pass code.");
+  }
+}
+
 TEST_F(StsServiceTest, RoleChainingIsLimitedToAnHour) {
   auto first = call("Action=AssumeRole&RoleArn=arn%3Aaws%3Aiam%3A%3A444455556666%3Arole%2Fa&RoleSessionName=one");
   std::string key = element(first.body, "AccessKeyId");
