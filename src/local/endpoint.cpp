@@ -156,7 +156,7 @@ int run_endpoint(const EndpointOptions& options) {
   router.add_service("sts", **sts, ServiceInfo{WireProtocol::query, sts::StsService::k_xmlns, sts::StsService::actions(), {}});
 #endif
 #ifdef LCD_HAVE_CLOUDFORMATION
-  cloudformation::LambdaApiProvisioner provisioner(lambda, options.region, options.account_id);
+  cloudformation::LambdaApiProvisioner provisioner(lambda);
   auto stacks = cloudformation::StackService::open(
       cloudformation::StackServiceOptions{state_dir, options.region, options.account_id}, &provisioner, s3->get());
   if (!stacks) return startup_error("cloudformation: " + stacks.error().describe());

@@ -44,6 +44,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (s == model->end() || !s->is_object()) continue;
     for (const auto& [name, value] : s->items()) (void)cfn::evaluate(value, context);
   }
-  (void)cfn::check_capabilities(*info, {"CAPABILITY_IAM"});
+  (void)cfn::check_capabilities(info->capabilities, {"CAPABILITY_IAM"});
   return 0;
 }

@@ -55,11 +55,13 @@ Result<json> ref_value(const std::string& name, const EvalContext& ctx) {
   if (!pseudo.is_null()) return pseudo;
   auto res = ctx.resources.find(name);
   if (res != ctx.resources.end()) return json(res->second.ref);
+  if (ctx.unknown.count(name)) return json(unknown_value(name));
   return fail(validation_error("Template format error: Unresolved resource dependencies [" + name +
                                "] in the Resources block of the template"));
 }
 
 Result<json> get_att(const std::string& resource, const std::string& attribute, const EvalContext& ctx) {
+  if (ctx.unknown.count(resource)) return json(unknown_value(resource + "." + attribute));
   auto res = ctx.resources.find(resource);
   if (res == ctx.resources.end()) {
     return fail(template_error("instance of Fn::GetAtt references undefined resource " + resource));
@@ -294,6 +296,20 @@ Eval eval(const json& value, const EvalContext& ctx) {
 }
 
 }  // namespace
+
+constexpr const char* k_unknown_prefix = "{{lcd:unknown:";
+
+std::string unknown_value(const std::string& reference) { return k_unknown_prefix + reference + "}}"; }
+
+bool contains_unknown(const json& value) {
+  if (value.is_string()) return value.get_ref<const std::string&>().find(k_unknown_prefix) != std::string::npos;
+  if (value.is_object() || value.is_array()) {
+    for (const auto& item : value) {
+      if (contains_unknown(item)) return true;
+    }
+  }
+  return false;
+}
 
 const std::set<std::string>& supported_functions() {
   static const std::set<std::string> names = {

@@ -34,7 +34,16 @@ struct EvalContext {
   std::map<std::string, bool> conditions;            // evaluated Conditions section
   const nlohmann::json* mappings = nullptr;           // the Mappings section, when present
   std::map<std::string, ResourceState> resources;    // created so far
+  // Resources whose Ref and attributes are not known yet (a change set's additions and
+  // replacements): Ref and Fn::GetAtt of them yield unknown_value(name) instead of failing.
+  std::set<std::string> unknown;
 };
+
+// The placeholder text an unknown Ref/GetAtt evaluates to ("{{lcd:unknown:Fn.Arn}}"); any string
+// containing one is a value known only when the change is executed.
+std::string unknown_value(const std::string& reference);
+// True when `value` (at any depth) contains an unknown_value placeholder.
+bool contains_unknown(const nlohmann::json& value);
 
 // The intrinsic function names the engine understands (also "Ref" and "Condition").
 const std::set<std::string>& supported_functions();

@@ -17,8 +17,8 @@ LambdaReply LambdaApiProvisioner::call(const LambdaCall& call) {
   request.body = call.body;
   request.remote_addr = "127.0.0.1";
   RequestContext context;
-  context.region = m_region;
-  context.account_id = m_account;
+  context.region = call.region;
+  context.account_id = call.account_id;
   context.request_id = random_uuid();
   context.host = "localhost";
   HttpResponse response = m_api.handle(request, context);

@@ -17,6 +17,8 @@ struct LambdaCall {
   std::string path;    // e.g. "/2015-03-31/functions/my-fn/aliases", segments already percent-encoded
   std::string query;   // raw query without '?', e.g. "Qualifier=3"
   std::string body;    // JSON text, or empty
+  std::string region;      // the stack's region and account: where the function lives
+  std::string account_id;
 };
 
 struct LambdaReply {
@@ -30,18 +32,14 @@ class LambdaProvisioner {
   virtual LambdaReply call(const LambdaCall& call) = 0;
 };
 
-// Calls LambdaApi::handle directly (no HTTP, no signature).
+// Calls LambdaApi::handle directly (no HTTP, no signature), as the call's region and account.
 class LambdaApiProvisioner final : public LambdaProvisioner {
  public:
-  // Functions are created in `region` and `account` (the endpoint's --account-id).
-  LambdaApiProvisioner(LambdaApi& api, std::string region, std::string account = "000000000000")
-      : m_api(api), m_region(std::move(region)), m_account(std::move(account)) {}
+  explicit LambdaApiProvisioner(LambdaApi& api) : m_api(api) {}
   LambdaReply call(const LambdaCall& call) override;
 
  private:
   LambdaApi& m_api;
-  std::string m_region;
-  std::string m_account;
 };
 
 }  // namespace lcd::local::cloudformation

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <random>
 #include <thread>
@@ -45,8 +46,11 @@ std::string error_message(const LambdaReply& reply) {
 
 // One Lambda call, retried while the function is busy (409 ResourceConflictException: Pending or
 // an update in progress), the way CloudFormation's handlers wait for stabilization.
-Result<json> lambda_call(LambdaProvisioner* lambda, const LambdaCall& call, bool allow_not_found = false) {
+Result<json> lambda_call(LambdaProvisioner* lambda, const StackIdentity& stack, LambdaCall call,
+                         bool allow_not_found = false) {
   if (!lambda) return fail(resource_error("the Lambda service is not available on this endpoint"));
+  call.region = stack.region;
+  call.account_id = stack.account_id;
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   while (true) {
     LambdaReply reply = lambda->call(call);
@@ -71,10 +75,10 @@ Result<json> lambda_call(LambdaProvisioner* lambda, const LambdaCall& call, bool
 std::string function_path(const std::string& name) { return "/2015-03-31/functions/" + uri_encode(name); }
 
 // Waits until a function is no longer Pending and its last update finished.
-Result<json> wait_function_ready(LambdaProvisioner* lambda, const std::string& name) {
+Result<json> wait_function_ready(LambdaProvisioner* lambda, const StackIdentity& stack, const std::string& name) {
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   while (true) {
-    auto config = lambda_call(lambda, {"GET", function_path(name) + "/configuration", "", ""});
+    auto config = lambda_call(lambda, stack, {"GET", function_path(name) + "/configuration", "", ""});
     if (!config) return config;
     std::string state = config->value("State", "Active");
     std::string update = config->value("LastUpdateStatus", "Successful");
@@ -165,7 +169,60 @@ std::pair<std::string, std::string> split_function_ref(const std::string& ref) {
   return {ref, ""};
 }
 
+// A published version's number; 0 for $LATEST or anything not a number.
+long version_number(const std::string& version) {
+  if (version.empty() || version.size() > 18 ||
+      !std::all_of(version.begin(), version.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return 0;
+  }
+  return std::stol(version);
+}
+
+// The highest published version number of `function` (0 when none), over every page.
+Result<long> highest_version(LambdaProvisioner* lambda, const StackIdentity& stack, const std::string& function) {
+  long highest = 0;
+  std::string marker;
+  for (int page = 0; page < 1000; ++page) {
+    std::string query = "MaxItems=50" + (marker.empty() ? std::string() : "&Marker=" + uri_encode(marker));
+    auto listed = lambda_call(lambda, stack, {"GET", function_path(function) + "/versions", query, ""});
+    if (!listed) return fail(listed.error());
+    for (const auto& v : listed->value("Versions", json::array())) {
+      highest = std::max(highest, version_number(v.value("Version", "")));
+    }
+    marker = listed->value("NextMarker", "");
+    if (marker.empty()) break;
+  }
+  return highest;
+}
+
 }  // namespace
+
+Result<ResourceOutcome> ResourceProvisioning::create_version(const json& properties, const StackIdentity& stack) {
+  auto [function, qualifier] = split_function_ref(text(properties["FunctionName"]));
+  (void)qualifier;
+  auto ready = wait_function_ready(m_lambda, stack, function);
+  if (!ready) return fail(ready.error());
+  // PublishVersion answers the latest version when $LATEST has not changed since; CloudFormation
+  // refuses instead, so a replacement never adopts (and its cleanup never deletes) a live version.
+  auto before = highest_version(m_lambda, stack, function);
+  if (!before) return fail(before.error());
+  json body = json::object();
+  if (properties.contains("Description")) body["Description"] = properties["Description"];
+  if (properties.contains("CodeSha256")) body["CodeSha256"] = properties["CodeSha256"];
+  auto published = lambda_call(m_lambda, stack, {"POST", function_path(function) + "/versions", "", body.dump()});
+  if (!published) return fail(published.error());
+  std::string version = published->value("Version", "");
+  if (version_number(version) <= *before) {
+    return fail(resource_error("A version for this Lambda function exists ( " + version +
+                               " ). Modify the function to create a new version."));
+  }
+  ResourceOutcome out;
+  out.physical_id = published->value("FunctionArn", "");
+  out.state.ref = out.physical_id;
+  out.state.attributes["Version"] = version;
+  out.state.attributes["FunctionArn"] = out.physical_id;
+  return out;
+}
 
 std::string generated_name(const std::string& stack_name, const std::string& logical_id, size_t max_length) {
   std::string suffix = "-" + random_suffix(12);
@@ -191,7 +248,7 @@ Result<ResourceOutcome> ResourceProvisioning::create(const std::string& logical_
     if (!m_s3) return fail(resource_error("the S3 service is not available on this endpoint"));
     std::string name = properties.contains("BucketName") ? text(properties["BucketName"])
                                                          : to_lower(generated_name(stack.stack_name, logical_id, 63));
-    if (auto ok = m_s3->create_bucket(name); !ok) {
+    if (auto ok = m_s3->create_bucket(name, stack.region, stack.account_id); !ok) {
       return fail(resource_error(name + " " + (ok.error().code == "BucketAlreadyOwnedByYou" ? "already exists"
                                                                                          : ok.error().message)));
     }
@@ -217,42 +274,26 @@ Result<ResourceOutcome> ResourceProvisioning::create(const std::string& logical_
     auto code = code_for_api(properties["Code"], text(properties.value("Runtime", json(""))), m_s3);
     if (!code) return fail(code.error());
     request["Code"] = *code;
-    auto created = lambda_call(m_lambda, {"POST", "/2015-03-31/functions", "", request.dump()});
+    auto created = lambda_call(m_lambda, stack, {"POST", "/2015-03-31/functions", "", request.dump()});
     if (!created) return fail(created.error());
-    auto ready = wait_function_ready(m_lambda, request["FunctionName"].get<std::string>());
+    auto ready = wait_function_ready(m_lambda, stack, request["FunctionName"].get<std::string>());
     if (!ready) return fail(ready.error());
     if (properties.contains("ReservedConcurrentExecutions")) {
       json body{{"ReservedConcurrentExecutions", properties["ReservedConcurrentExecutions"]}};
-      auto r = lambda_call(m_lambda, {"PUT", "/2017-10-31/functions/" + uri_encode(request["FunctionName"].get<std::string>()) +
+      auto r = lambda_call(m_lambda, stack, {"PUT", "/2017-10-31/functions/" + uri_encode(request["FunctionName"].get<std::string>()) +
                                                 "/concurrency", "", body.dump()});
       if (!r) return fail(r.error());
     }
     return function_outcome(*created);
   }
-  if (type == "AWS::Lambda::Version") {
-    auto [function, qualifier] = split_function_ref(text(properties["FunctionName"]));
-    (void)qualifier;
-    auto ready = wait_function_ready(m_lambda, function);
-    if (!ready) return fail(ready.error());
-    json body = json::object();
-    if (properties.contains("Description")) body["Description"] = properties["Description"];
-    if (properties.contains("CodeSha256")) body["CodeSha256"] = properties["CodeSha256"];
-    auto published = lambda_call(m_lambda, {"POST", function_path(function) + "/versions", "", body.dump()});
-    if (!published) return fail(published.error());
-    ResourceOutcome out;
-    out.physical_id = published->value("FunctionArn", "");
-    out.state.ref = out.physical_id;
-    out.state.attributes["Version"] = published->value("Version", "");
-    out.state.attributes["FunctionArn"] = out.physical_id;
-    return out;
-  }
+  if (type == "AWS::Lambda::Version") return create_version(properties, stack);
   if (type == "AWS::Lambda::Alias") {
     auto [function, qualifier] = split_function_ref(text(properties["FunctionName"]));
     (void)qualifier;
     json body{{"Name", text(properties["Name"])}, {"FunctionVersion", text(properties["FunctionVersion"])}};
     if (properties.contains("Description")) body["Description"] = properties["Description"];
     if (properties.contains("RoutingConfig")) body["RoutingConfig"] = routing_for_api(properties);
-    auto alias = lambda_call(m_lambda, {"POST", function_path(function) + "/aliases", "", body.dump()});
+    auto alias = lambda_call(m_lambda, stack, {"POST", function_path(function) + "/aliases", "", body.dump()});
     if (!alias) return fail(alias.error());
     ResourceOutcome out;
     out.physical_id = alias->value("AliasArn", "");
@@ -263,16 +304,6 @@ Result<ResourceOutcome> ResourceProvisioning::create(const std::string& logical_
   return fail(resource_error("Resource type " + type + " is not supported by lambda-cd local (supported: "
                              "AWS::Lambda::Function, AWS::Lambda::Version, AWS::Lambda::Alias, AWS::IAM::Role, "
                              "AWS::S3::Bucket)"));
-}
-
-bool ResourceProvisioning::needs_replacement(const std::string& type, const json& before, const json& after) const {
-  auto changed = [&](const char* key) { return before.value(key, json()) != after.value(key, json()); };
-  if (type == "AWS::IAM::Role") return changed("RoleName") || changed("Path");
-  if (type == "AWS::S3::Bucket") return changed("BucketName");
-  if (type == "AWS::Lambda::Function") return changed("FunctionName") || changed("PackageType");
-  if (type == "AWS::Lambda::Version") return before != after;  // versions are immutable
-  if (type == "AWS::Lambda::Alias") return changed("FunctionName") || changed("Name");
-  return true;
 }
 
 Result<ResourceOutcome> ResourceProvisioning::update(const std::string& logical_id, const std::string& type,
@@ -303,9 +334,9 @@ Result<ResourceOutcome> ResourceProvisioning::update(const std::string& logical_
     if (before.value("Code", json()) != after.value("Code", json())) {
       auto code = code_for_api(after["Code"], text(after.value("Runtime", json(""))), m_s3);
       if (!code) return fail(code.error());
-      auto r = lambda_call(m_lambda, {"PUT", function_path(physical_id) + "/code", "", code->dump()});
+      auto r = lambda_call(m_lambda, stack, {"PUT", function_path(physical_id) + "/code", "", code->dump()});
       if (!r) return fail(r.error());
-      if (auto ready = wait_function_ready(m_lambda, physical_id); !ready) return fail(ready.error());
+      if (auto ready = wait_function_ready(m_lambda, stack, physical_id); !ready) return fail(ready.error());
     }
     json config = json::object();
     for (const auto& key : function_config_keys()) {
@@ -320,10 +351,10 @@ Result<ResourceOutcome> ResourceProvisioning::update(const std::string& logical_
       }
     }
     if (!config.empty()) {
-      auto r = lambda_call(m_lambda, {"PUT", function_path(physical_id) + "/configuration", "", config.dump()});
+      auto r = lambda_call(m_lambda, stack, {"PUT", function_path(physical_id) + "/configuration", "", config.dump()});
       if (!r) return fail(r.error());
     }
-    auto ready = wait_function_ready(m_lambda, physical_id);
+    auto ready = wait_function_ready(m_lambda, stack, physical_id);
     if (!ready) return fail(ready.error());
     return function_outcome(*ready);
   }
@@ -333,7 +364,7 @@ Result<ResourceOutcome> ResourceProvisioning::update(const std::string& logical_
     json body{{"FunctionVersion", text(after["FunctionVersion"])},
               {"Description", after.contains("Description") ? text(after["Description"]) : ""},
               {"RoutingConfig", routing_for_api(after)}};
-    auto alias = lambda_call(m_lambda, {"PUT", function_path(function) + "/aliases/" + uri_encode(text(after["Name"])), "",
+    auto alias = lambda_call(m_lambda, stack, {"PUT", function_path(function) + "/aliases/" + uri_encode(text(after["Name"])), "",
                                         body.dump()});
     if (!alias) return fail(alias.error());
     ResourceOutcome out;
@@ -346,7 +377,7 @@ Result<ResourceOutcome> ResourceProvisioning::update(const std::string& logical_
 }
 
 Result<void> ResourceProvisioning::remove(const std::string& type, const std::string& physical_id,
-                                          const json& properties) {
+                                          const json& properties, const StackIdentity& stack) {
   if (physical_id.empty()) return {};
   if (type == "AWS::IAM::Role") return {};
   if (type == "AWS::S3::Bucket") {
@@ -360,20 +391,20 @@ Result<void> ResourceProvisioning::remove(const std::string& type, const std::st
     return {};
   }
   if (type == "AWS::Lambda::Function") {
-    auto r = lambda_call(m_lambda, {"DELETE", function_path(physical_id), "", ""}, true);
+    auto r = lambda_call(m_lambda, stack, {"DELETE", function_path(physical_id), "", ""}, true);
     if (!r) return fail(r.error());
     return {};
   }
   if (type == "AWS::Lambda::Version") {
     auto [function, version] = split_function_ref(physical_id);
-    auto r = lambda_call(m_lambda, {"DELETE", function_path(function), "Qualifier=" + uri_encode(version), ""}, true);
+    auto r = lambda_call(m_lambda, stack, {"DELETE", function_path(function), "Qualifier=" + uri_encode(version), ""}, true);
     if (!r) return fail(r.error());
     return {};
   }
   if (type == "AWS::Lambda::Alias") {
     auto [function, alias] = split_function_ref(physical_id);
     if (alias.empty()) alias = text(properties.value("Name", json("")));
-    auto r = lambda_call(m_lambda, {"DELETE", function_path(function) + "/aliases/" + uri_encode(alias), "", ""}, true);
+    auto r = lambda_call(m_lambda, stack, {"DELETE", function_path(function) + "/aliases/" + uri_encode(alias), "", ""}, true);
     if (!r) return fail(r.error());
     return {};
   }

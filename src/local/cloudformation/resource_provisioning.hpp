@@ -1,8 +1,10 @@
 #pragma once
 // Creates, updates and deletes the resource types a stack may hold, through the in-process
-// Lambda and S3 services: AWS::Lambda::Function, AWS::Lambda::Version, AWS::Lambda::Alias,
-// AWS::IAM::Role (recorded only; the ARN is derived) and AWS::S3::Bucket. Ref and Fn::GetAtt
-// values follow aws-api-notes §8.5. A failure's message is the reason CloudFormation shows.
+// Lambda and S3 services, in the stack's region and account: AWS::Lambda::Function,
+// AWS::Lambda::Version, AWS::Lambda::Alias, AWS::IAM::Role (recorded only; the ARN is derived) and
+// AWS::S3::Bucket. Ref and Fn::GetAtt values follow aws-api-notes §8.5. Whether a change replaces
+// a resource is replacement_rules.hpp's to say. A failure's message is the reason CloudFormation
+// shows.
 
 #include <nlohmann/json_fwd.hpp>
 
@@ -28,19 +30,18 @@ class ResourceProvisioning {
   Result<ResourceOutcome> create(const std::string& logical_id, const std::string& type,
                                  const nlohmann::json& properties, const StackIdentity& stack);
 
-  // True when changing `before` into `after` needs a new physical resource (name changes,
-  // immutable Lambda versions).
-  bool needs_replacement(const std::string& type, const nlohmann::json& before, const nlohmann::json& after) const;
-
   // In-place update of an existing resource.
   Result<ResourceOutcome> update(const std::string& logical_id, const std::string& type,
                                  const std::string& physical_id, const nlohmann::json& before,
                                  const nlohmann::json& after, const StackIdentity& stack);
 
   // Deleting something already gone succeeds.
-  Result<void> remove(const std::string& type, const std::string& physical_id, const nlohmann::json& properties);
+  Result<void> remove(const std::string& type, const std::string& physical_id, const nlohmann::json& properties,
+                      const StackIdentity& stack);
 
  private:
+  Result<ResourceOutcome> create_version(const nlohmann::json& properties, const StackIdentity& stack);
+
   LambdaProvisioner* m_lambda;
   s3::S3Service* m_s3;
 };

@@ -1,12 +1,19 @@
 #pragma once
-// CloudFormation on the local endpoint (query protocol, aws-api-notes §8): CreateStack,
-// UpdateStack, DeleteStack, DescribeStacks, DescribeStackEvents, DescribeStackResources,
-// ListStacks, ValidateTemplate, GetTemplate. Stack operations run on a background thread and
-// pass through *_IN_PROGRESS, so `aws cloudformation wait stack-create-complete` works. Stacks,
-// resources and events persist in the endpoint's one SQLite database (state_layout.hpp; own
-// connection, synchronous=FULL). A <state>/cloudformation/stacks.sqlite3 from releases that kept
-// stacks apart is imported on open, once, and renamed to stacks.sqlite3.migrated.
+// CloudFormation on the local endpoint (query protocol, aws-api-notes §8, §20): stacks
+// (CreateStack, UpdateStack, DeleteStack with RetainResources, DescribeStacks, DescribeStackEvents
+// paged, DescribeStackResource(s), ListStackResources, ListStacks, GetTemplate with its Original
+// and Processed stages, GetTemplateSummary, ValidateTemplate) and change sets (CreateChangeSet
+// CREATE/UPDATE, DescribeChangeSet, ListChangeSets, ExecuteChangeSet, DeleteChangeSet). Templates
+// may use the AWS::Serverless-2016-10-31 transform (sam_transform.hpp). Stacks belong to the
+// region and account of the request that created them, and their resources are created there.
+// Operations run on a background thread and pass through *_IN_PROGRESS (so the AWS CLI's waiters
+// work); the request that starts one answers once it finished or `settle` passed, whichever comes
+// first, so a client's first poll usually finds it done. Stacks, change sets, resources and events
+// persist in the endpoint's one SQLite database (state_layout.hpp; own connection,
+// synchronous=FULL). A <state>/cloudformation/stacks.sqlite3 from releases that kept stacks apart
+// is imported on open, once, and renamed to stacks.sqlite3.migrated.
 
+#include <chrono>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -21,8 +28,11 @@ namespace lcd::local::cloudformation {
 
 struct StackServiceOptions {
   std::filesystem::path state_dir;
+  // Where stacks recorded before stacks carried their region and account live.
   std::string region = "us-east-1";
   std::string account_id = "000000000000";
+  // How long a request that starts a stack or change set operation waits for it before answering.
+  std::chrono::milliseconds settle{5000};
 };
 
 class StackService : public Service {

@@ -44,12 +44,6 @@ std::string list_text(const std::set<std::string>& names) {
 }
 
 // Walks every value: checks intrinsic names and collects what it refers to.
-struct References {
-  std::set<std::string> refs;        // Ref targets (parameters, pseudo parameters, resources)
-  std::set<std::string> getatts;     // resources named by Fn::GetAtt or ${X.Attr}
-  std::set<std::string> conditions;  // Fn::If / Condition names
-};
-
 Result<void> collect(const json& value, References& out) {
   if (value.is_object()) {
     if (value.size() == 1) {
@@ -71,9 +65,12 @@ Result<void> collect(const json& value, References& out) {
         if (key == "Fn::GetAtt") {
           if (arg.is_array() && !arg.empty() && arg[0].is_string()) {
             out.getatts.insert(arg[0].get<std::string>());
+            out.attribute_paths.insert(arg[0].get<std::string>() +
+                                       (arg.size() > 1 && arg[1].is_string() ? "." + arg[1].get<std::string>() : ""));
           } else if (arg.is_string()) {
             auto text = arg.get<std::string>();
             out.getatts.insert(text.substr(0, text.find('.')));
+            out.attribute_paths.insert(text);
           } else {
             return fail(validation_error("Template error: Fn::GetAtt requires [resource, attribute]"));
           }
@@ -99,6 +96,7 @@ Result<void> collect(const json& value, References& out) {
             auto dot = p.text.find('.');
             if (dot != std::string::npos && !starts_with(p.text, "AWS::")) {
               out.getatts.insert(p.text.substr(0, dot));
+              out.attribute_paths.insert(p.text);
             } else {
               out.refs.insert(p.text);
             }
@@ -143,13 +141,20 @@ std::vector<std::string> depends_on(const json& resource) {
 
 bool is_supported_resource_type(const std::string& type) { return required_properties().count(type) > 0; }
 
-Result<TemplateInfo> analyze_template(const json& model) {
+References references_in(const json& value) {
+  References out;
+  (void)collect(value, out);
+  return out;
+}
+
+Result<TemplateInfo> analyze_template_header(const json& model) {
   TemplateInfo info;
   if (!model.is_object()) return fail(validation_error("Template format error: the template must be an object"));
   std::set<std::string> unknown;
   for (const auto& [key, value] : model.items()) {
     (void)value;
-    if (!k_sections.count(key)) unknown.insert(key);
+    // Globals belongs to the SAM transform, which removes it.
+    if (!k_sections.count(key) && !(key == "Globals" && model.contains("Transform"))) unknown.insert(key);
   }
   if (!unknown.empty()) {
     return fail(validation_error("Template format error: Invalid template property or properties " + list_text(unknown)));
@@ -176,7 +181,6 @@ Result<TemplateInfo> analyze_template(const json& model) {
     }
   }
   // Parameters.
-  std::set<std::string> parameter_names;
   if (model.contains("Parameters")) {
     const auto& params = model["Parameters"];
     if (!params.is_object()) return fail(validation_error("Template format error: Parameters must be an object"));
@@ -229,10 +233,18 @@ Result<TemplateInfo> analyze_template(const json& model) {
       decl.max_value = number("MaxValue");
       if (p.contains("NoEcho")) decl.no_echo = p["NoEcho"] == true || p["NoEcho"] == "true";
       if (p.contains("Description") && p["Description"].is_string()) decl.description = p["Description"];
-      parameter_names.insert(name);
       info.parameters.push_back(std::move(decl));
     }
   }
+  return info;
+}
+
+Result<TemplateInfo> analyze_template(const json& model) {
+  auto header = analyze_template_header(model);
+  if (!header) return header;
+  TemplateInfo info = std::move(*header);
+  std::set<std::string> parameter_names;
+  for (const auto& p : info.parameters) parameter_names.insert(p.name);
   std::set<std::string> condition_names;
   if (model.contains("Conditions")) {
     if (!model["Conditions"].is_object()) {
@@ -466,19 +478,18 @@ Result<std::map<std::string, json>> resolve_parameters(const std::vector<Paramet
   return out;
 }
 
-Result<void> check_capabilities(const TemplateInfo& info, const std::vector<std::string>& granted) {
-  std::vector<std::string> missing;
-  for (const auto& cap : info.capabilities) {
+Result<void> check_capabilities(const std::vector<std::string>& required, const std::vector<std::string>& granted) {
+  for (const auto& cap : required) {
     bool ok = std::find(granted.begin(), granted.end(), cap) != granted.end() ||
               (cap == "CAPABILITY_IAM" &&
                std::find(granted.begin(), granted.end(), "CAPABILITY_NAMED_IAM") != granted.end());
-    if (missing.empty() && !ok) missing.push_back(cap);
+    if (ok) continue;
+    Error e{ErrorKind::invalid, "Requires capabilities : [" + cap + "]"};
+    e.code = "InsufficientCapabilitiesException";
+    e.http_status = 400;
+    return fail(std::move(e));
   }
-  if (missing.empty()) return {};
-  Error e{ErrorKind::invalid, "Requires capabilities : [" + join(missing, ", ") + "]"};
-  e.code = "InsufficientCapabilitiesException";
-  e.http_status = 400;
-  return fail(std::move(e));
+  return {};
 }
 
 }  // namespace lcd::local::cloudformation

@@ -37,11 +37,25 @@ struct TemplateInfo {
   std::vector<std::string> creation_order;                    // dependencies before dependents
 };
 
+// The template's sections, format version, Description, Transform and Parameters, without the
+// resources (what ValidateTemplate reports for a template whose resources a transform still has to
+// expand).
+Result<TemplateInfo> analyze_template_header(const nlohmann::json& model);
+
 // Validates sections, resource entries (Type, known required properties), intrinsic function
 // names, Ref/GetAtt/Sub/DependsOn targets and Condition names, and orders resources.
 // Every failure is a ValidationError naming the problem ("Circular dependency between
 // resources: [A, B]", "Template format error: Unresolved resource dependencies [X] ...", ...).
 Result<TemplateInfo> analyze_template(const nlohmann::json& model);
+
+// What a template fragment refers to (intrinsic names are not checked here).
+struct References {
+  std::set<std::string> refs;        // Ref targets and ${Name} in Fn::Sub (parameters, pseudo parameters, resources)
+  std::set<std::string> getatts;     // resources named by Fn::GetAtt or ${X.Attr}
+  std::set<std::string> attribute_paths;  // "X.Attr" of those
+  std::set<std::string> conditions;  // Fn::If / Condition names
+};
+References references_in(const nlohmann::json& value);
 
 // Resource types this engine can create.
 bool is_supported_resource_type(const std::string& type);
@@ -51,8 +65,8 @@ bool is_supported_resource_type(const std::string& type);
 Result<std::map<std::string, nlohmann::json>> resolve_parameters(const std::vector<ParameterDecl>& decls,
                                                                  const std::map<std::string, std::string>& given);
 
-// Which capabilities from `required` are missing from `granted`; InsufficientCapabilitiesException
-// "Requires capabilities : [CAPABILITY_IAM]" when any is.
-Result<void> check_capabilities(const TemplateInfo& info, const std::vector<std::string>& granted);
+// InsufficientCapabilitiesException "Requires capabilities : [CAPABILITY_IAM]" naming the first
+// of `required` missing from `granted` (CAPABILITY_NAMED_IAM grants CAPABILITY_IAM too).
+Result<void> check_capabilities(const std::vector<std::string>& required, const std::vector<std::string>& granted);
 
 }  // namespace lcd::local::cloudformation

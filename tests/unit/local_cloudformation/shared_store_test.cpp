@@ -7,12 +7,7 @@
 #include <chrono>
 #include <thread>
 
-#include "local/blob_store.hpp"
-#include "local/cloudformation/provisioners.hpp"
-#include "local/cloudformation/stack_service.hpp"
-#include "local/lambda_api.hpp"
-#include "local/lambda_store.hpp"
-#include "local/s3/s3_service.hpp"
+#include "endpoint_fixture.hpp"
 #include "local/sqlite_db.hpp"
 #include "local/state_layout.hpp"
 #include "util/clock.hpp"
@@ -32,56 +27,15 @@ constexpr const char* k_template = R"({
   }
 })";
 
-// The endpoint's services on one state directory, wired as run_endpoint() wires them.
-class Endpoint {
+// Adds what these tests read directly: the function's package hash.
+class Endpoint : public test::Endpoint {
  public:
-  explicit Endpoint(const std::filesystem::path& state) : m_blobs(state_blob_dir(state)) {
-    auto store = LambdaStore::open(state);
-    EXPECT_TRUE(store) << store.error().message;
-    m_store = std::move(*store);
-    LambdaApiOptions options;
-    options.update_delay_ms = 0;
-    options.state_dir = state;
-    m_lambda = std::make_unique<LambdaApi>(options, *m_store, m_blobs, system_clock(), nullptr, nullptr);
-    auto s3 = s3::S3Service::open({state, "us-east-1", "000000000000", &m_blobs});
-    EXPECT_TRUE(s3) << s3.error().message;
-    m_s3 = std::move(*s3);
-    m_provisioner = std::make_unique<LambdaApiProvisioner>(*m_lambda, "us-east-1");
-    auto cfn = StackService::open({state, "us-east-1", "000000000000"}, m_provisioner.get(), m_s3.get());
-    EXPECT_TRUE(cfn) << cfn.error().message;
-    m_cfn = std::move(*cfn);
-  }
-
-  HttpResponse cfn(const std::string& form) {
-    HttpRequest r;
-    r.method = "POST";
-    r.raw_path = r.path = "/";
-    r.headers = {{"Content-Type", "application/x-www-form-urlencoded"}};
-    r.body = form + "&Version=2010-05-15";
-    return m_cfn->handle(r, RequestContext{});
-  }
-  // Polls DescribeStacks until the stack leaves *_IN_PROGRESS; returns the last response body.
-  std::string wait_for(const std::string& stack) {
-    std::string body;
-    for (int i = 0; i < 200; ++i) {
-      body = cfn("Action=DescribeStacks&StackName=" + stack).body;
-      if (body.find("_IN_PROGRESS") == std::string::npos) break;
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    return body;
-  }
+  using test::Endpoint::Endpoint;
   std::string function_code_hex(const std::string& name) {
     auto row = m_store->read([&] { return m_store->get_function(Scope{"000000000000", "us-east-1"}, name); });
     EXPECT_TRUE(row && *row);
     return row && *row ? code_sha_to_hex((*row)->code_sha256) : std::string();
   }
-
-  BlobStore m_blobs;
-  std::unique_ptr<LambdaStore> m_store;
-  std::unique_ptr<LambdaApi> m_lambda;
-  std::unique_ptr<s3::S3Service> m_s3;
-  std::unique_ptr<LambdaApiProvisioner> m_provisioner;
-  std::unique_ptr<StackService> m_cfn;
 };
 
 std::string create_stack_form(const std::string& name) {

@@ -64,15 +64,15 @@ TEST(TemplateAnalysis, NamedIamNeedsNamedCapability) {
   auto info = analyze_text(R"({"Resources":{"R":{"Type":"AWS::IAM::Role","Properties":{"RoleName":"x","AssumeRolePolicyDocument":{}}}}})");
   ASSERT_TRUE(info);
   EXPECT_EQ(info->capabilities, (std::vector<std::string>{"CAPABILITY_NAMED_IAM"}));
-  auto missing = check_capabilities(*info, {"CAPABILITY_IAM"});
+  auto missing = check_capabilities(info->capabilities, {"CAPABILITY_IAM"});
   ASSERT_FALSE(missing);
   EXPECT_EQ(missing.error().code, "InsufficientCapabilitiesException");
   EXPECT_EQ(missing.error().message, "Requires capabilities : [CAPABILITY_NAMED_IAM]");
-  EXPECT_TRUE(check_capabilities(*info, {"CAPABILITY_NAMED_IAM"}));
+  EXPECT_TRUE(check_capabilities(info->capabilities, {"CAPABILITY_NAMED_IAM"}));
   auto plain = analyze_text(k_stack);
   ASSERT_TRUE(plain);
-  EXPECT_EQ(check_capabilities(*plain, {}).error().message, "Requires capabilities : [CAPABILITY_IAM]");
-  EXPECT_TRUE(check_capabilities(*plain, {"CAPABILITY_NAMED_IAM"}));
+  EXPECT_EQ(check_capabilities(plain->capabilities, {}).error().message, "Requires capabilities : [CAPABILITY_IAM]");
+  EXPECT_TRUE(check_capabilities(plain->capabilities, {"CAPABILITY_NAMED_IAM"}));
 }
 
 TEST(TemplateAnalysis, CircularReferencesAreNamed) {
