@@ -1,7 +1,6 @@
 #pragma once
-// CloudFormation template bodies (JSON or YAML) -> one JSON model. YAML short-form tags (!Ref,
-// !GetAtt, !Sub, ...) become their long form ({"Ref": ...}, {"Fn::GetAtt": [...]}, ...), so every
-// later stage sees a single representation. Pure.
+// A template body as the CloudFormation API reads it: package::parse_cfn_template with its
+// failures as ValidationErrors. Pure.
 
 #include <nlohmann/json_fwd.hpp>
 
@@ -11,12 +10,8 @@
 
 namespace lcd::local::cloudformation {
 
-// Deeper templates are refused: every stage after parsing walks the model recursively.
-inline constexpr int k_template_max_depth = 100;
-
-// ValidationError ("Template format error: ...") naming the problem and, when known, the line.
-// YAML aliases are expanded within a budget of values proportional to the body's size, so an
-// alias cycle or a "billion laughs" template is an error rather than a hang or a crash.
+// ValidationError ("Template format error: ...") naming the problem and, when known, the line;
+// nesting deeper than package::k_template_max_depth and YAML alias expansion are bounded there.
 Result<nlohmann::json> parse_template(std::string_view body);
 
 // An Error with code "ValidationError", HTTP 400.
