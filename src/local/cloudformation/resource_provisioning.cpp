@@ -376,6 +376,82 @@ Result<ResourceOutcome> ResourceProvisioning::update(const std::string& logical_
   return fail(resource_error("Update of resource type " + type + " is not supported by lambda-cd local"));
 }
 
+Result<Observation> ResourceProvisioning::observe(const std::string& type, const std::string& physical_id,
+                                                  const json& properties, const StackIdentity& stack) {
+  Observation out;
+  if (type == "AWS::Lambda::Function") {
+    auto config = lambda_call(m_lambda, stack, {"GET", function_path(physical_id) + "/configuration", "", ""}, true);
+    if (!config) return fail(config.error());
+    if (config->is_null()) {
+      out.exists = false;
+      return out;
+    }
+    // The configuration in the template's shape (the API names most members as the template does).
+    json actual = json::object();
+    for (const auto& key : function_config_keys()) {
+      if (config->contains(key)) actual[key] = (*config)[key];
+    }
+    actual["FunctionName"] = config->value("FunctionName", "");
+    if (config->contains("TracingConfig")) actual["TracingConfig"] = json{{"Mode", (*config)["TracingConfig"].value("Mode", "")}};
+    if (config->contains("Layers")) {
+      json layers = json::array();
+      for (const auto& layer : (*config)["Layers"]) layers.push_back(layer.value("Arn", ""));
+      actual["Layers"] = layers;
+    }
+    if (!config->contains("Environment")) actual["Environment"] = json{{"Variables", json::object()}};
+    // Code is the stack's when the function kept it; CloudFormation's drift detection does not compare it.
+    if (properties.contains("Code")) actual["Code"] = properties["Code"];
+    if (properties.contains("Tags")) actual["Tags"] = properties["Tags"];
+    out.actual = std::move(actual);
+    return out;
+  }
+  if (type == "AWS::Lambda::Alias") {
+    auto [function, alias] = split_function_ref(physical_id);
+    auto got = lambda_call(m_lambda, stack, {"GET", function_path(function) + "/aliases/" + uri_encode(alias), "", ""}, true);
+    if (!got) return fail(got.error());
+    if (got->is_null()) {
+      out.exists = false;
+      return out;
+    }
+    out.actual = json{{"Name", got->value("Name", "")}, {"FunctionVersion", got->value("FunctionVersion", "")},
+                      {"Description", got->value("Description", "")}};
+    if (properties.contains("FunctionName")) out.actual["FunctionName"] = properties["FunctionName"];
+    if (properties.contains("RoutingConfig")) {
+      json weights = json::array();
+      for (const auto& [version, weight] : got->value("RoutingConfig", json::object())
+                                               .value("AdditionalVersionWeights", json::object())
+                                               .items()) {
+        weights.push_back(json{{"FunctionVersion", version}, {"FunctionWeight", weight}});
+      }
+      out.actual["RoutingConfig"] = json{{"AdditionalVersionWeights", weights}};
+    }
+    return out;
+  }
+  if (type == "AWS::Lambda::Version") {
+    auto [function, version] = split_function_ref(physical_id);
+    auto got = lambda_call(m_lambda, stack, {"GET", function_path(function) + "/configuration",
+                                             "Qualifier=" + uri_encode(version), ""},
+                           true);
+    if (!got) return fail(got.error());
+    if (got->is_null()) {
+      out.exists = false;
+      return out;
+    }
+    out.actual = properties;  // a published version cannot change
+    return out;
+  }
+  if (type == "AWS::S3::Bucket") {
+    if (!m_s3) return fail(resource_error("the S3 service is not available on this endpoint"));
+    auto exists = m_s3->bucket_exists(physical_id);
+    if (!exists) return fail(exists.error());
+    out.exists = *exists;
+    out.actual = properties;  // the endpoint's buckets have no configuration to drift
+    return out;
+  }
+  out.checked = false;
+  return out;
+}
+
 Result<void> ResourceProvisioning::remove(const std::string& type, const std::string& physical_id,
                                           const json& properties, const StackIdentity& stack) {
   if (physical_id.empty()) return {};

@@ -6,7 +6,7 @@
 // a resource is replacement_rules.hpp's to say. A failure's message is the reason CloudFormation
 // shows.
 
-#include <nlohmann/json_fwd.hpp>
+#include <nlohmann/json.hpp>
 
 #include <string>
 
@@ -16,6 +16,13 @@
 #include "util/result.hpp"
 
 namespace lcd::local::cloudformation {
+
+// A resource as it is now, in the shape of its CloudFormation properties (drift detection).
+struct Observation {
+  bool checked = true;  // false: drift detection does not look at this type
+  bool exists = true;
+  nlohmann::json actual;
+};
 
 struct ResourceOutcome {
   std::string physical_id;
@@ -34,6 +41,12 @@ class ResourceProvisioning {
   Result<ResourceOutcome> update(const std::string& logical_id, const std::string& type,
                                  const std::string& physical_id, const nlohmann::json& before,
                                  const nlohmann::json& after, const StackIdentity& stack);
+
+  // What `physical_id` is like now, for the properties `properties` (as applied) names:
+  // AWS::Lambda::Function (configuration), Alias, Version and AWS::S3::Bucket; other types are
+  // not checked.
+  Result<Observation> observe(const std::string& type, const std::string& physical_id,
+                              const nlohmann::json& properties, const StackIdentity& stack);
 
   // Deleting something already gone succeeds.
   Result<void> remove(const std::string& type, const std::string& physical_id, const nlohmann::json& properties,

@@ -63,6 +63,7 @@ json stack_to_json(const Stack& s) {
                               {"update_replace_policy", r.update_replace_policy}});
   }
   j["resource_order"] = s.resource_order;
+  if (!s.drift.detection_id.empty()) j["drift"] = drift_to_json(s.drift);
   j["events"] = json::array();
   for (const auto& e : s.events) {
     j["events"].push_back({e.event_id, e.logical_id, e.physical_id, e.resource_type, e.timestamp, e.status, e.reason,
@@ -120,6 +121,7 @@ Stack stack_from_json(const json& j) {
     }
   }
   s.resource_order = j.value("resource_order", std::vector<std::string>());
+  if (j.contains("drift")) s.drift = drift_from_json(j["drift"]);
   if (j.contains("events") && j["events"].is_array()) {
     for (const auto& e : j["events"]) s.events.push_back({e[0], e[1], e[2], e[3], e[4], e[5], e[6], e[7]});
   }

@@ -58,7 +58,8 @@ void write_stack(XmlWriter& x, const Stack& s) {
   x.close("Outputs");
   write_tags(x, s.tags);
   x.leaf("EnableTerminationProtection", "false");
-  x.open("DriftInformation").leaf("StackDriftStatus", "NOT_CHECKED").close("DriftInformation");
+  x.open("DriftInformation").leaf("StackDriftStatus", s.drift.status.empty() ? "NOT_CHECKED" : s.drift.status);
+  x.optional_leaf("LastCheckTimestamp", s.drift.timestamp).close("DriftInformation");
   x.close("member");
 }
 

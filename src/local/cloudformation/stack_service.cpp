@@ -48,6 +48,9 @@ const std::map<std::string, StackService::Impl::Action>& actions() {
       {"ListChangeSets", &I::list_change_sets},
       {"ExecuteChangeSet", &I::execute_change_set},
       {"DeleteChangeSet", &I::delete_change_set},
+      {"DetectStackDrift", &I::detect_stack_drift},
+      {"DescribeStackDriftDetectionStatus", &I::describe_stack_drift_detection_status},
+      {"DescribeStackResourceDrifts", &I::describe_stack_resource_drifts},
   };
   return table;
 }

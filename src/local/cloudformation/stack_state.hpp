@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "local/cloudformation/change_planner.hpp"
+#include "local/cloudformation/drift.hpp"
 #include "local/cloudformation/intrinsics.hpp"
 #include "local/cloudformation/resource_provisioning.hpp"
 #include "local/cloudformation/stack_service.hpp"
@@ -72,6 +73,7 @@ struct Stack {
   std::map<std::string, StackResourceRecord> resources;
   std::vector<std::string> resource_order;  // creation order of the current resources
   std::vector<StackEvent> events;           // chronological
+  StackDriftRecord drift;                   // the last drift detection
   std::string save_error;                   // not persisted: why the last state write failed, if it did
 };
 
@@ -146,6 +148,9 @@ class StackService::Impl {
   Result<Answer> list_change_sets(const QueryRequest& form, const RequestContext& ctx);
   Result<Answer> execute_change_set(const QueryRequest& form, const RequestContext& ctx);
   Result<Answer> delete_change_set(const QueryRequest& form, const RequestContext& ctx);
+  Result<Answer> detect_stack_drift(const QueryRequest& form, const RequestContext& ctx);
+  Result<Answer> describe_stack_drift_detection_status(const QueryRequest& form, const RequestContext& ctx);
+  Result<Answer> describe_stack_resource_drifts(const QueryRequest& form, const RequestContext& ctx);
 
   // Background operations (stack_operations.cpp).
   void run_create(std::string stack_id);
