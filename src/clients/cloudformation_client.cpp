@@ -234,4 +234,182 @@ Result<TemplateValidation> CloudFormationClient::validate_template(const std::st
   return parse_validate_template(*body);
 }
 
+
+bool is_empty_change_set(const ChangeSet& change_set) {
+  return change_set.status == "FAILED" &&
+         (change_set.status_reason.find("didn't contain changes") != std::string::npos ||
+          change_set.status_reason.find(k_no_updates_message) != std::string::npos);
+}
+
+Result<ChangeSetRef> parse_create_change_set(std::string_view xml) {
+  auto result = result_element(xml, "CreateChangeSet");
+  if (!result) return fail(result.error());
+  ChangeSetRef ref{result->child_text("Id"), result->child_text("StackId")};
+  if (ref.change_set_id.empty()) return fail(ErrorKind::invalid, "CreateChangeSet: response has no Id");
+  return ref;
+}
+
+Result<ChangeSet> parse_describe_change_set(std::string_view xml, std::string& next_token) {
+  auto result = result_element(xml, "DescribeChangeSet");
+  if (!result) return fail(result.error());
+  ChangeSet c;
+  c.change_set_id = result->child_text("ChangeSetId");
+  c.change_set_name = result->child_text("ChangeSetName");
+  c.stack_id = result->child_text("StackId");
+  c.stack_name = result->child_text("StackName");
+  c.status = result->child_text("Status");
+  c.status_reason = result->child_text("StatusReason");
+  c.execution_status = result->child_text("ExecutionStatus");
+  for (const XmlElement* m : result->members("Changes")) {
+    const XmlElement* rc = m->child("ResourceChange");
+    if (!rc) continue;
+    ResourceChange change;
+    change.action = rc->child_text("Action");
+    change.logical_resource_id = rc->child_text("LogicalResourceId");
+    change.physical_resource_id = rc->child_text("PhysicalResourceId");
+    change.resource_type = rc->child_text("ResourceType");
+    change.replacement = rc->child_text("Replacement");
+    for (const XmlElement* scope : rc->members("Scope")) change.scope.push_back(scope->text);
+    for (const XmlElement* d : rc->members("Details")) {
+      ChangeDetail detail;
+      if (const XmlElement* target = d->child("Target")) {
+        detail.attribute = target->child_text("Attribute");
+        detail.name = target->child_text("Name");
+        detail.requires_recreation = target->child_text("RequiresRecreation");
+      }
+      detail.evaluation = d->child_text("Evaluation");
+      detail.change_source = d->child_text("ChangeSource");
+      detail.causing_entity = d->child_text("CausingEntity");
+      change.details.push_back(std::move(detail));
+    }
+    c.changes.push_back(std::move(change));
+  }
+  next_token = result->child_text("NextToken");
+  return c;
+}
+
+Result<std::string> parse_get_template(std::string_view xml) {
+  auto result = result_element(xml, "GetTemplate");
+  if (!result) return fail(result.error());
+  return result->child_text("TemplateBody");
+}
+
+Result<DriftDetectionStatus> parse_drift_detection_status(std::string_view xml) {
+  auto result = result_element(xml, "DescribeStackDriftDetectionStatus");
+  if (!result) return fail(result.error());
+  return DriftDetectionStatus{result->child_text("DetectionStatus"), result->child_text("DetectionStatusReason"),
+                              result->child_text("StackDriftStatus")};
+}
+
+Result<std::vector<ResourceDrift>> parse_resource_drifts(std::string_view xml, std::string& next_token) {
+  auto result = result_element(xml, "DescribeStackResourceDrifts");
+  if (!result) return fail(result.error());
+  std::vector<ResourceDrift> out;
+  for (const XmlElement* m : result->members("StackResourceDrifts")) {
+    ResourceDrift drift;
+    drift.logical_resource_id = m->child_text("LogicalResourceId");
+    drift.physical_resource_id = m->child_text("PhysicalResourceId");
+    drift.resource_type = m->child_text("ResourceType");
+    drift.drift_status = m->child_text("StackResourceDriftStatus");
+    for (const XmlElement* p : m->members("PropertyDifferences")) {
+      drift.differences.push_back({p->child_text("PropertyPath"), p->child_text("ExpectedValue"),
+                                   p->child_text("ActualValue"), p->child_text("DifferenceType")});
+    }
+    out.push_back(std::move(drift));
+  }
+  next_token = result->child_text("NextToken");
+  return out;
+}
+
+Result<ChangeSetRef> CloudFormationClient::create_change_set(const CreateChangeSetRequest& request) {
+  Params params{{"StackName", request.stack_name},
+                {"ChangeSetName", request.change_set_name},
+                {"ChangeSetType", request.change_set_type},
+                {"TemplateBody", request.template_body}};
+  add_parameters(params, request.parameters);
+  add_list(params, "Capabilities", request.capabilities);
+  if (!request.description.empty()) params.emplace_back("Description", request.description);
+  auto body = send("CreateChangeSet", params);
+  if (!body) return fail(body.error());
+  return parse_create_change_set(*body);
+}
+
+Result<ChangeSet> CloudFormationClient::describe_change_set(const std::string& change_set,
+                                                           const std::string& stack_name) {
+  ChangeSet all;
+  std::string token;
+  for (int page = 0; page < k_max_pages; ++page) {
+    Params params{{"ChangeSetName", change_set}};
+    if (!stack_name.empty()) params.emplace_back("StackName", stack_name);
+    if (!token.empty()) params.emplace_back("NextToken", token);
+    auto body = send("DescribeChangeSet", params);
+    if (!body) return fail(body.error());
+    std::string next;
+    auto one = parse_describe_change_set(*body, next);
+    if (!one) return fail(one.error());
+    if (page == 0) {
+      all = std::move(*one);
+    } else {
+      all.changes.insert(all.changes.end(), one->changes.begin(), one->changes.end());
+    }
+    if (next.empty()) return all;
+    if (next == token) return fail(ErrorKind::invalid, "DescribeChangeSet: NextToken did not advance");
+    token = next;
+  }
+  return fail(ErrorKind::internal, "DescribeChangeSet: more than " + std::to_string(k_max_pages) + " pages");
+}
+
+Result<void> CloudFormationClient::execute_change_set(const std::string& change_set_id) {
+  auto body = send("ExecuteChangeSet", {{"ChangeSetName", change_set_id}});
+  if (!body) return fail(body.error());
+  return {};
+}
+
+Result<void> CloudFormationClient::delete_change_set(const std::string& change_set_id) {
+  auto body = send("DeleteChangeSet", {{"ChangeSetName", change_set_id}});
+  if (!body) return fail(body.error());
+  return {};
+}
+
+Result<std::string> CloudFormationClient::get_template(const std::string& stack_name, const std::string& stage) {
+  auto body = send("GetTemplate", {{"StackName", stack_name}, {"TemplateStage", stage}});
+  if (!body) return fail(body.error());
+  return parse_get_template(*body);
+}
+
+Result<std::string> CloudFormationClient::detect_stack_drift(const std::string& stack_name) {
+  auto body = send("DetectStackDrift", {{"StackName", stack_name}});
+  if (!body) return fail(body.error());
+  auto result = result_element(*body, "DetectStackDrift");
+  if (!result) return fail(result.error());
+  std::string id = result->child_text("StackDriftDetectionId");
+  if (id.empty()) return fail(ErrorKind::invalid, "DetectStackDrift: response has no StackDriftDetectionId");
+  return id;
+}
+
+Result<DriftDetectionStatus> CloudFormationClient::describe_stack_drift_detection_status(const std::string& detection_id) {
+  auto body = send("DescribeStackDriftDetectionStatus", {{"StackDriftDetectionId", detection_id}});
+  if (!body) return fail(body.error());
+  return parse_drift_detection_status(*body);
+}
+
+Result<std::vector<ResourceDrift>> CloudFormationClient::describe_stack_resource_drifts(const std::string& stack_name) {
+  std::vector<ResourceDrift> all;
+  std::string token;
+  for (int page = 0; page < k_max_pages; ++page) {
+    Params params{{"StackName", stack_name}};
+    if (!token.empty()) params.emplace_back("NextToken", token);
+    auto body = send("DescribeStackResourceDrifts", params);
+    if (!body) return fail(body.error());
+    std::string next;
+    auto drifts = parse_resource_drifts(*body, next);
+    if (!drifts) return fail(drifts.error());
+    all.insert(all.end(), drifts->begin(), drifts->end());
+    if (next.empty()) return all;
+    if (next == token) return fail(ErrorKind::invalid, "DescribeStackResourceDrifts: NextToken did not advance");
+    token = next;
+  }
+  return fail(ErrorKind::internal, "DescribeStackResourceDrifts: too many pages");
+}
+
 }  // namespace lcd::clients

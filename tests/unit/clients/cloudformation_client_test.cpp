@@ -184,3 +184,66 @@ TEST(CloudFormationClient, DeleteStackAndErrors) {
 
 }  // namespace
 }  // namespace lcd::clients
+
+namespace lcd::clients {
+namespace {
+
+TEST(CloudFormationChangeSets, DescribeChangeSetParsesChangesAndDetails) {
+  const char* xml = R"(<DescribeChangeSetResponse xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/">
+<DescribeChangeSetResult><ChangeSetName>cs</ChangeSetName><ChangeSetId>arn:cs</ChangeSetId><StackId>arn:stack</StackId>
+<StackName>app</StackName><Status>CREATE_COMPLETE</Status><ExecutionStatus>AVAILABLE</ExecutionStatus>
+<Changes><member><Type>Resource</Type><ResourceChange><Action>Modify</Action><LogicalResourceId>Fn</LogicalResourceId>
+<PhysicalResourceId>fn-a</PhysicalResourceId><ResourceType>AWS::Lambda::Function</ResourceType><Replacement>Conditional</Replacement>
+<Scope><member>Properties</member></Scope><Details><member><Target><Attribute>Properties</Attribute><Name>FunctionName</Name>
+<RequiresRecreation>Always</RequiresRecreation></Target><Evaluation>Dynamic</Evaluation><ChangeSource>ResourceReference</ChangeSource>
+<CausingEntity>Other</CausingEntity></member></Details></ResourceChange></member></Changes>
+<NextToken>page2</NextToken></DescribeChangeSetResult></DescribeChangeSetResponse>)";
+  std::string next;
+  auto cs = parse_describe_change_set(xml, next);
+  ASSERT_TRUE(cs) << cs.error().message;
+  EXPECT_EQ(next, "page2");
+  EXPECT_EQ(cs->change_set_id, "arn:cs");
+  EXPECT_EQ(cs->execution_status, "AVAILABLE");
+  ASSERT_EQ(cs->changes.size(), 1u);
+  const auto& c = cs->changes[0];
+  EXPECT_EQ(c.action, "Modify");
+  EXPECT_EQ(c.replacement, "Conditional");
+  EXPECT_EQ(c.scope, std::vector<std::string>{"Properties"});
+  ASSERT_EQ(c.details.size(), 1u);
+  EXPECT_EQ(c.details[0].requires_recreation, "Always");
+  EXPECT_EQ(c.details[0].causing_entity, "Other");
+  EXPECT_FALSE(is_empty_change_set(*cs));
+  ChangeSet empty;
+  empty.status = "FAILED";
+  empty.status_reason = "The submitted information didn't contain changes. Submit different information to create a change set.";
+  EXPECT_TRUE(is_empty_change_set(empty));
+  empty.status_reason = "Requires capabilities : [CAPABILITY_IAM]";
+  EXPECT_FALSE(is_empty_change_set(empty));
+}
+
+TEST(CloudFormationChangeSets, DriftResponses) {
+  const char* status = R"(<DescribeStackDriftDetectionStatusResponse><DescribeStackDriftDetectionStatusResult>
+<StackDriftStatus>DRIFTED</StackDriftStatus><DetectionStatus>DETECTION_COMPLETE</DetectionStatus>
+</DescribeStackDriftDetectionStatusResult></DescribeStackDriftDetectionStatusResponse>)";
+  auto s = parse_drift_detection_status(status);
+  ASSERT_TRUE(s);
+  EXPECT_EQ(s->stack_drift_status, "DRIFTED");
+  EXPECT_EQ(s->detection_status, "DETECTION_COMPLETE");
+  const char* drifts = R"(<DescribeStackResourceDriftsResponse><DescribeStackResourceDriftsResult><StackResourceDrifts>
+<member><LogicalResourceId>Fn</LogicalResourceId><PhysicalResourceId>fn</PhysicalResourceId>
+<ResourceType>AWS::Lambda::Function</ResourceType><StackResourceDriftStatus>MODIFIED</StackResourceDriftStatus>
+<PropertyDifferences><member><PropertyPath>/Timeout</PropertyPath><ExpectedValue>10</ExpectedValue>
+<ActualValue>30</ActualValue><DifferenceType>NOT_EQUAL</DifferenceType></member></PropertyDifferences></member>
+</StackResourceDrifts></DescribeStackResourceDriftsResult></DescribeStackResourceDriftsResponse>)";
+  std::string next;
+  auto list = parse_resource_drifts(drifts, next);
+  ASSERT_TRUE(list);
+  ASSERT_EQ(list->size(), 1u);
+  EXPECT_EQ((*list)[0].drift_status, "MODIFIED");
+  ASSERT_EQ((*list)[0].differences.size(), 1u);
+  EXPECT_EQ((*list)[0].differences[0].actual_value, "30");
+  EXPECT_TRUE(next.empty());
+}
+
+}  // namespace
+}  // namespace lcd::clients
