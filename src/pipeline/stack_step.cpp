@@ -1,6 +1,7 @@
 #include "pipeline/stack_step.hpp"
 
 #include <algorithm>
+#include <array>
 #include <regex>
 
 #include "util/strings.hpp"
@@ -113,25 +114,118 @@ Result<StackOutcome> finish(StackOutcome outcome, const Stack& stack, std::vecto
                                              "): " + describe_stack_failure(outcome.events, stack));
 }
 
-Result<StackOutcome> create(StackContext& ctx, const StackSettings& settings, const std::string& body,
-                            const std::vector<std::string>& caps, StackAction action) {
-  clients::CreateStackRequest req;
+// Polls a change set until CloudFormation has planned it (CREATE_COMPLETE or FAILED).
+Result<clients::ChangeSet> wait_change_set(StackContext& ctx, const std::string& id) {
+  const auto start = ctx.clock.monotonic();
+  auto interval = std::min(ctx.wait.first_interval, ctx.wait.poll_interval);
+  for (;;) {
+    auto cs = ctx.cfn.describe_change_set(id);
+    if (!cs) return fail(cs.error());
+    if (cs->status != "CREATE_PENDING" && cs->status != "CREATE_IN_PROGRESS") return cs;
+    const auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(ctx.clock.monotonic() - start);
+    if (waited >= ctx.wait.timeout) {
+      return fail(ErrorKind::timeout, "change set " + cs->change_set_name + " still " + cs->status + " after " +
+                                          std::to_string(std::chrono::duration_cast<std::chrono::seconds>(ctx.wait.timeout).count()) + " s");
+    }
+    ctx.clock.sleep_for(std::min(interval, ctx.wait.timeout - waited));
+    interval = std::min(interval * 2, ctx.wait.poll_interval);
+  }
+}
+
+std::string change_set_name(StackContext& ctx) {
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(ctx.clock.now().time_since_epoch()).count();
+  return "lambda-cd-" + std::to_string(ms);
+}
+
+// A change set planned, reported and left ready to run (or deleted again when it cannot or need
+// not run). `created_stack`: the CREATE change set made the stack (REVIEW_IN_PROGRESS), so
+// dropping the change set drops the stack too.
+struct PlannedChange {
+  clients::ChangeSet change_set;
+  std::string type;
+  bool created_stack = false;
+};
+
+// Deletes the change set and, when it made the stack, the REVIEW_IN_PROGRESS stack as well.
+Result<void> discard(StackContext& ctx, const PlannedChange& planned, const std::string& stack_name) {
+  if (auto deleted = ctx.cfn.delete_change_set(planned.change_set.change_set_id); !deleted) return deleted;
+  if (!planned.created_stack) return {};
+  return ctx.cfn.delete_stack(planned.change_set.stack_id.empty() ? stack_name : planned.change_set.stack_id);
+}
+
+Result<PlannedChange> plan(StackContext& ctx, const StackSettings& settings, const std::string& body,
+                           const std::vector<std::string>& caps, const std::string& type, bool created_stack) {
+  clients::CreateChangeSetRequest req;
   req.stack_name = settings.name;
+  req.change_set_name = change_set_name(ctx);
+  req.change_set_type = type;
   req.template_body = body;
   req.parameters = parameters_of(settings);
   req.capabilities = caps;
-  ctx.observer.message("creating stack " + settings.name);
-  auto id = ctx.cfn.create_stack(req);
-  if (!id) return fail(id.error());
+  req.description = "lambda-cd stack deploy";
+  ctx.observer.message("creating change set " + req.change_set_name + " (" + type + ") for stack " + settings.name);
+  auto ref = ctx.cfn.create_change_set(req);
+  if (!ref) return fail(ref.error());
+  auto cs = wait_change_set(ctx, ref->change_set_id);
+  if (!cs) return fail(cs.error());
+  if (cs->stack_id.empty()) cs->stack_id = ref->stack_id;
+  return PlannedChange{std::move(*cs), type, created_stack};
+}
+
+// The change set as a table through the observer.
+void report(StackContext& ctx, const PlannedChange& planned, const std::string& stack_name) {
+  ctx.observer.message("change set " + planned.change_set.change_set_name + " for stack " + stack_name + ": " +
+                       std::to_string(planned.change_set.changes.size()) + " change(s)");
+  for (const auto& line : format_change_table(planned.change_set.changes)) ctx.observer.message(line);
+}
+
+Result<StackOutcome> deploy_through_change_set(StackContext& ctx, const StackSettings& settings,
+                                               const std::string& body, const std::vector<std::string>& caps,
+                                               const std::string& type, bool created_stack, StackAction action,
+                                               const StackDeployOptions& options, const std::string& existing_status,
+                                               const Stack* existing) {
+  auto planned = plan(ctx, settings, body, caps, type, created_stack);
+  if (!planned) return fail(planned.error());
   StackOutcome outcome;
   outcome.stack_name = settings.name;
-  outcome.stack_id = *id;
-  outcome.action = action;
+  outcome.stack_id = planned->change_set.stack_id;
   outcome.capabilities = caps;
-  StackWatcher watcher(ctx, settings.name, "");
+  outcome.change_set_id = planned->change_set.change_set_id;
+  outcome.change_set_type = type;
+  outcome.changes = planned->change_set.changes;
+  if (clients::is_empty_change_set(planned->change_set)) {
+    ctx.observer.message("stack " + settings.name + " is up to date: the change set has no changes");
+    if (auto dropped = discard(ctx, *planned, settings.name); !dropped) return fail(dropped.error());
+    outcome.action = StackAction::unchanged;
+    outcome.status = existing_status;
+    outcome.change_set_id.clear();
+    if (existing) outcome.outputs = existing->outputs;
+    return outcome;
+  }
+  if (planned->change_set.status == "FAILED") {
+    if (auto dropped = discard(ctx, *planned, settings.name); !dropped) return fail(dropped.error());
+    return stack_error(ErrorKind::invalid, "change set for stack " + settings.name + " failed: " +
+                                               planned->change_set.status_reason);
+  }
+  report(ctx, *planned, settings.name);
+  if (options.dry_run) {
+    if (auto dropped = discard(ctx, *planned, settings.name); !dropped) return fail(dropped.error());
+    ctx.observer.message("dry run: change set deleted, nothing executed");
+    outcome.action = StackAction::previewed;
+    outcome.status = existing_status;
+    return outcome;
+  }
+  auto last = newest_event_id(ctx, outcome.stack_id.empty() ? settings.name : outcome.stack_id);
+  if (!last) return fail(last.error());
+  ctx.observer.message("executing change set " + planned->change_set.change_set_name);
+  if (auto executed = ctx.cfn.execute_change_set(outcome.change_set_id); !executed) return fail(executed.error());
+  outcome.action = action;
+  StackWatcher watcher(ctx, settings.name, *last);
   auto stack = watcher.wait(false);
   if (!stack) return fail(stack.error());
-  return finish(std::move(outcome), *stack, std::move(watcher.events), "CREATE_COMPLETE", "create");
+  bool create = type == "CREATE";
+  return finish(std::move(outcome), *stack, std::move(watcher.events), create ? "CREATE_COMPLETE" : "UPDATE_COMPLETE",
+                create ? "create" : "update");
 }
 
 Result<Stack> delete_and_wait(StackContext& ctx, const Stack& existing, std::vector<StackEvent>& events) {
@@ -155,6 +249,7 @@ const char* to_string(StackAction action) {
     case StackAction::recreated: return "recreated";
     case StackAction::deleted: return "deleted";
     case StackAction::absent: return "absent";
+    case StackAction::previewed: return "previewed";
   }
   return "unknown";
 }
@@ -165,7 +260,10 @@ bool is_terminal_stack_status(const std::string& status) {
 
 std::vector<std::string> capabilities_from_template_text(const std::string& body) {
   std::vector<std::string> caps;
-  if (body.find("AWS::IAM::") == std::string::npos) return caps;
+  // A SAM function without Role gets an execution role from the transform.
+  if (body.find("AWS::IAM::") == std::string::npos && body.find("AWS::Serverless::Function") == std::string::npos) {
+    return caps;
+  }
   caps.push_back("CAPABILITY_IAM");
   static const std::regex named(R"((^|[^A-Za-z0-9])(RoleName|UserName|GroupName|ManagedPolicyName|InstanceProfileName)["']?\s*:)");
   if (std::regex_search(body, named)) caps.push_back("CAPABILITY_NAMED_IAM");
@@ -213,16 +311,25 @@ Result<StackOutcome> run_stack_deploy(StackContext& ctx, const StackSettings& se
   auto existing = ctx.cfn.describe_stack(settings.name);
   if (!existing) {
     if (existing.error().kind != ErrorKind::not_found) return fail(existing.error());
-    return create(ctx, settings, body, *caps, StackAction::created);
+    return deploy_through_change_set(ctx, settings, body, *caps, "CREATE", true, StackAction::created, options, "",
+                                     nullptr);
   }
   const std::string status = existing->status;
-  if (status == "DELETE_COMPLETE") return create(ctx, settings, body, *caps, StackAction::created);
+  if (status == "DELETE_COMPLETE") {
+    return deploy_through_change_set(ctx, settings, body, *caps, "CREATE", true, StackAction::created, options, "",
+                                     nullptr);
+  }
+  if (status == "REVIEW_IN_PROGRESS") {
+    // A CREATE change set was made and never executed: create through a new one.
+    return deploy_through_change_set(ctx, settings, body, *caps, "CREATE", false, StackAction::created, options,
+                                     status, nullptr);
+  }
   if (!is_terminal_stack_status(status)) {
     return stack_error(ErrorKind::conflict, "stack " + settings.name + " is " + status +
                                                 "; wait for that operation to finish (`lambda-cd stack status`)");
   }
   if (status == "ROLLBACK_COMPLETE" || status == "ROLLBACK_FAILED" || status == "CREATE_FAILED") {
-    if (!options.recreate_rolled_back) {
+    if (!options.recreate_rolled_back || options.dry_run) {
       return stack_error(ErrorKind::conflict,
                          "stack " + settings.name + " is " + status +
                              ": its creation failed and it cannot be updated; it must be deleted first "
@@ -236,33 +343,76 @@ Result<StackOutcome> run_stack_deploy(StackContext& ctx, const StackSettings& se
       return stack_error(ErrorKind::invalid, "stack " + settings.name + " delete failed (" + deleted->status +
                                                  "): " + describe_stack_failure(delete_events, *deleted));
     }
-    auto created = create(ctx, settings, body, *caps, StackAction::recreated);
+    auto created = deploy_through_change_set(ctx, settings, body, *caps, "CREATE", true, StackAction::recreated,
+                                             options, "", nullptr);
     if (created) created->events.insert(created->events.begin(), delete_events.begin(), delete_events.end());
     return created;
   }
+  return deploy_through_change_set(ctx, settings, body, *caps, "UPDATE", false, StackAction::updated, options, status,
+                                   &*existing);
+}
 
-  auto last = newest_event_id(ctx, settings.name);
-  if (!last) return fail(last.error());
-  clients::UpdateStackRequest req{settings.name, body, parameters_of(settings), *caps};
-  ctx.observer.message("updating stack " + settings.name + " (" + status + ")");
-  auto updated = ctx.cfn.update_stack(req);
-  if (!updated) return fail(updated.error());
-  StackOutcome outcome;
-  outcome.stack_name = settings.name;
-  outcome.stack_id = existing->stack_id;
-  outcome.capabilities = *caps;
-  if (updated->no_updates) {
-    ctx.observer.message("stack " + settings.name + " is up to date: no updates are to be performed");
-    outcome.action = StackAction::unchanged;
-    outcome.status = status;
-    outcome.outputs = existing->outputs;
-    return outcome;
+Result<StackOutcome> run_stack_preview(StackContext& ctx, const StackSettings& settings, const std::string& body) {
+  StackDeployOptions options;
+  options.dry_run = true;
+  return run_stack_deploy(ctx, settings, body, options);
+}
+
+Result<StackDrift> run_stack_drift(StackContext& ctx, const std::string& stack_name) {
+  StackDrift drift;
+  auto id = ctx.cfn.detect_stack_drift(stack_name);
+  if (!id) {
+    const Error& e = id.error();
+    if (e.code == "NotImplemented" || e.code == "InvalidAction" || e.http_status == 501) {
+      drift.supported = false;
+      drift.unsupported_reason = e.message;
+      return drift;
+    }
+    return fail(e);
   }
-  outcome.action = StackAction::updated;
-  StackWatcher watcher(ctx, settings.name, *last);
-  auto stack = watcher.wait(false);
-  if (!stack) return fail(stack.error());
-  return finish(std::move(outcome), *stack, std::move(watcher.events), "UPDATE_COMPLETE", "update");
+  const auto start = ctx.clock.monotonic();
+  auto interval = std::min(ctx.wait.first_interval, ctx.wait.poll_interval);
+  for (;;) {
+    auto status = ctx.cfn.describe_stack_drift_detection_status(*id);
+    if (!status) return fail(status.error());
+    if (status->detection_status == "DETECTION_FAILED") {
+      return stack_error(ErrorKind::invalid, "drift detection of stack " + stack_name + " failed: " +
+                                                 status->detection_status_reason);
+    }
+    if (status->detection_status != "DETECTION_IN_PROGRESS") {
+      drift.stack_drift_status = status->stack_drift_status;
+      break;
+    }
+    const auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(ctx.clock.monotonic() - start);
+    if (waited >= ctx.wait.timeout) return fail(ErrorKind::timeout, "drift detection of stack " + stack_name + " did not finish");
+    ctx.clock.sleep_for(std::min(interval, ctx.wait.timeout - waited));
+    interval = std::min(interval * 2, ctx.wait.poll_interval);
+  }
+  auto resources = ctx.cfn.describe_stack_resource_drifts(stack_name);
+  if (!resources) return fail(resources.error());
+  drift.resources = std::move(*resources);
+  return drift;
+}
+
+std::vector<std::string> format_change_table(const std::vector<clients::ResourceChange>& changes) {
+  std::vector<std::array<std::string, 4>> rows = {{"resource", "type", "action", "replacement"}};
+  for (const auto& c : changes) {
+    rows.push_back({c.logical_resource_id, c.resource_type, c.action, c.replacement.empty() ? "-" : c.replacement});
+  }
+  std::array<size_t, 4> width{};
+  for (const auto& row : rows) {
+    for (size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], row[i].size());
+  }
+  std::vector<std::string> out;
+  for (const auto& row : rows) {
+    std::string line = " ";
+    for (size_t i = 0; i < row.size(); ++i) {
+      line += " " + row[i];
+      if (i + 1 < row.size()) line += std::string(width[i] - row[i].size() + 1, ' ');
+    }
+    out.push_back(line);
+  }
+  return out;
 }
 
 Result<StackOutcome> run_stack_delete(StackContext& ctx, const std::string& stack_name) {

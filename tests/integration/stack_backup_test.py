@@ -90,7 +90,7 @@ def stack_lifecycle_publish_backup_restore():
 
         r = ep.lcd("stack", "deploy", cwd=project)
         assert r.returncode == 0, out(r)
-        assert "no updates are to be performed" in (r.stdout + r.stderr).lower(), out(r)
+        assert "is up to date: the change set has no changes" in r.stdout + r.stderr, out(r)
 
         r = ep.lcd("--output", "json", "stack", "status", cwd=project)
         assert r.returncode == 0, out(r)

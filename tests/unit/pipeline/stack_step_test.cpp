@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <array>
 #include <deque>
 
 #include "util/encoding.hpp"
@@ -44,10 +45,20 @@ class FakeCloudFormation : public aws::ServiceCaller {
     bool deleted = false;
   };
 
+  struct ChangeSetState {
+    std::string id, name, stack, type;
+    int polls_left = 1;  // DescribeChangeSet answers CREATE_IN_PROGRESS this many times first
+  };
+  int change_set_polls = 1;  // polls_left of each new change set
   std::map<std::string, StackState> stacks;
+  std::map<std::string, ChangeSetState> change_sets;  // by id
   std::vector<std::string> validate_capabilities;
   std::string validate_error;
-  bool no_updates = false;
+  bool no_updates = false;          // change sets FAIL with "didn't contain changes"
+  std::string change_set_failure;   // change sets FAIL with this reason
+  // What change sets report: logical id, type, action, replacement.
+  std::vector<std::array<std::string, 4>> changes = {{"Fn", "AWS::Lambda::Function", "Modify", "True"},
+                                                     {"Role", "AWS::IAM::Role", "Add", ""}};
   std::vector<Step> create_script, update_script, delete_script;
   std::vector<std::map<std::string, std::string>> log;
   int event_counter = 0;
@@ -96,7 +107,71 @@ class FakeCloudFormation : public aws::ServiceCaller {
       for (const auto& c : validate_capabilities) caps += "<member>" + c + "</member>";
       return ok(action, "<Parameters/><Capabilities>" + caps + "</Capabilities>");
     }
+    if (action == "DescribeChangeSet" || action == "ExecuteChangeSet" || action == "DeleteChangeSet") {
+      auto cs = change_sets.find(f["ChangeSetName"]);
+      if (cs == change_sets.end()) return error("ChangeSetNotFound", "ChangeSet [" + f["ChangeSetName"] + "] does not exist");
+      ChangeSetState& c = cs->second;
+      StackState& st = stacks[c.stack];
+      if (action == "DeleteChangeSet") {
+        change_sets.erase(cs);
+        return ok(action, "");
+      }
+      if (action == "ExecuteChangeSet") {
+        start(c.stack, st, c.type == "CREATE" ? "CREATE_IN_PROGRESS" : "UPDATE_IN_PROGRESS",
+              c.type == "CREATE" ? create_script : update_script);
+        change_sets.erase(cs);
+        return ok(action, "");
+      }
+      std::string status = c.polls_left-- > 0 ? "CREATE_IN_PROGRESS" : "CREATE_COMPLETE";
+      std::string reason;
+      std::string members;
+      if (status == "CREATE_COMPLETE" && no_updates) {
+        status = "FAILED";
+        reason = "The submitted information didn't contain changes. Submit different information to create a change set.";
+      } else if (status == "CREATE_COMPLETE" && !change_set_failure.empty()) {
+        status = "FAILED";
+        reason = change_set_failure;
+      } else if (status == "CREATE_COMPLETE") {
+        for (const auto& ch : changes) {
+          members += "<member><Type>Resource</Type><ResourceChange><Action>" + ch[2] + "</Action><LogicalResourceId>" +
+                     ch[0] + "</LogicalResourceId><ResourceType>" + ch[1] + "</ResourceType>" +
+                     (ch[3].empty() ? "" : "<Replacement>" + ch[3] + "</Replacement>") +
+                     "<Scope><member>Properties</member></Scope><Details><member><Target><Attribute>Properties"
+                     "</Attribute><Name>Code</Name><RequiresRecreation>Never</RequiresRecreation></Target>"
+                     "<Evaluation>Static</Evaluation><ChangeSource>DirectModification</ChangeSource></member>"
+                     "</Details></ResourceChange></member>";
+        }
+      }
+      return ok(action, "<ChangeSetName>" + c.name + "</ChangeSetName><ChangeSetId>" + c.id + "</ChangeSetId><StackId>" +
+                            st.id + "</StackId><StackName>" + c.stack + "</StackName><Status>" + status +
+                            "</Status><StatusReason>" + xml_escape(reason) + "</StatusReason><ExecutionStatus>" +
+                            (status == "CREATE_COMPLETE" ? "AVAILABLE" : "UNAVAILABLE") + "</ExecutionStatus><Changes>" +
+                            members + "</Changes>");
+    }
     StackState* s = find(name);
+    if (action == "CreateChangeSet") {
+      const std::string type = f["ChangeSetType"];
+      if (type == "CREATE") {
+        if (s && s->status != "REVIEW_IN_PROGRESS") {
+          return error("ValidationError", "Stack [" + name + "] already exists and cannot be created again");
+        }
+        if (!s) {
+          StackState& n = stacks[name];
+          n = StackState{};
+          n.id = "arn:aws:cloudformation:us-east-1:000000000000:stack/" + name + "/" + std::to_string(stacks.size()) +
+                 "-" + std::to_string(event_counter);
+          n.status = "REVIEW_IN_PROGRESS";
+          add_event(n, name, {"", "", "REVIEW_IN_PROGRESS", "User Initiated", ""});
+          s = &n;
+        }
+      } else if (!s) {
+        return error("ValidationError", "Stack [" + name + "] does not exist");
+      }
+      std::string id = "arn:aws:cloudformation:us-east-1:000000000000:changeSet/" + f["ChangeSetName"] + "/" +
+                       std::to_string(change_sets.size() + 1);
+      change_sets[id] = ChangeSetState{id, f["ChangeSetName"], name, type, change_set_polls};
+      return ok(action, "<Id>" + id + "</Id><StackId>" + s->id + "</StackId>");
+    }
     if (action == "CreateStack") {
       if (s) return error("AlreadyExistsException", "Stack [" + name + "] already exists");
       StackState& n = stacks[name];
@@ -112,6 +187,11 @@ class FakeCloudFormation : public aws::ServiceCaller {
       return ok(action, "<StackId>" + s->id + "</StackId>");
     }
     if (action == "DeleteStack") {
+      if (s->status == "REVIEW_IN_PROGRESS") {
+        s->status = "DELETE_COMPLETE";
+        s->deleted = true;
+        return aws::ServiceResponse{200, {}, "<DeleteStackResponse><ResponseMetadata/></DeleteStackResponse>"};
+      }
       start(name, *s, "DELETE_IN_PROGRESS", delete_script);
       return aws::ServiceResponse{200, {}, "<DeleteStackResponse><ResponseMetadata/></DeleteStackResponse>"};
     }
@@ -210,12 +290,20 @@ TEST(StackDeploy, CreatesWithCapabilitiesAndStreamsEventsOldestFirst) {
   EXPECT_EQ(out->status, "CREATE_COMPLETE");
   ASSERT_EQ(out->outputs.size(), 1u);
   EXPECT_EQ(out->outputs[0].value, "arn:fn");
-  const auto& create = b.service.last("CreateStack");
+  const auto& create = b.service.last("CreateChangeSet");
+  EXPECT_EQ(create.at("ChangeSetType"), "CREATE");
+  EXPECT_EQ(create.at("ChangeSetName").rfind("lambda-cd-", 0), 0u);
   EXPECT_EQ(create.at("Capabilities.member.1"), "CAPABILITY_IAM");
   EXPECT_EQ(create.count("Capabilities.member.2"), 0u);
   EXPECT_EQ(create.at("Parameters.member.1.ParameterKey"), "Stage");
   EXPECT_EQ(create.at("Parameters.member.1.ParameterValue"), "prod");
   EXPECT_EQ(create.at("TemplateBody"), k_template);
+  EXPECT_EQ(b.service.count("CreateStack"), 0);
+  EXPECT_EQ(b.service.last("ExecuteChangeSet").at("ChangeSetName"), out->change_set_id);
+  // The change set's changes, reported as a table before it ran.
+  ASSERT_EQ(out->changes.size(), 2u);
+  EXPECT_EQ(out->changes[0].replacement, "True");
+  EXPECT_EQ(out->changes[1].action, "Add");
   // Every event reported exactly once, in the order they happened.
   ASSERT_EQ(out->events.size(), 6u);
   const std::vector<std::string> expected = {"CREATE_IN_PROGRESS", "CREATE_IN_PROGRESS", "CREATE_COMPLETE",
@@ -231,8 +319,12 @@ TEST(StackDeploy, CreatesWithCapabilitiesAndStreamsEventsOldestFirst) {
   };
   EXPECT_GE(pos("CREATE_COMPLETE AWS::IAM::Role Role"), 0);
   EXPECT_LT(pos("CREATE_COMPLETE AWS::IAM::Role Role"), pos("CREATE_IN_PROGRESS AWS::Lambda::Function Fn"));
-  // Polled on the fake clock, backing off 1 s, 2 s, 4 s, then every 5 s between the five polls.
-  EXPECT_EQ(b.clock.monotonic().time_since_epoch(), std::chrono::seconds(12));
+  EXPECT_GE(pos("resource  type                   action  replacement"), 0);
+  EXPECT_LT(pos("Fn        AWS::Lambda::Function  Modify  True"), pos("executing change set"));
+  EXPECT_LT(pos("Role      AWS::IAM::Role         Add     -"), pos("CREATE_IN_PROGRESS AWS::CloudFormation::Stack"));
+  // Polled on the fake clock: the change set once after 1 s, then the stack backing off 1 s, 2 s,
+  // 4 s, then every 5 s between its five polls.
+  EXPECT_EQ(b.clock.monotonic().time_since_epoch(), std::chrono::seconds(13));
 }
 
 TEST(StackDeploy, NamedIamAndValidateTemplateCapabilitiesAreAdded) {
@@ -249,7 +341,7 @@ TEST(StackDeploy, NamedIamAndValidateTemplateCapabilitiesAreAdded) {
   b.settings.capabilities = {"CAPABILITY_IAM"};
   auto out = run_stack_deploy(b.ctx, b.settings, k_template);
   ASSERT_TRUE(out) << out.error().message;
-  const auto& create = b.service.last("CreateStack");
+  const auto& create = b.service.last("CreateChangeSet");
   EXPECT_EQ(create.at("Capabilities.member.1"), "CAPABILITY_IAM");
   EXPECT_EQ(create.at("Capabilities.member.2"), "CAPABILITY_AUTO_EXPAND");
   EXPECT_EQ(create.count("Capabilities.member.3"), 0u);
@@ -261,7 +353,7 @@ TEST(StackDeploy, InvalidTemplateFailsBeforeAnyChange) {
   auto out = run_stack_deploy(b.ctx, b.settings, "nonsense");
   ASSERT_FALSE(out);
   EXPECT_NE(out.error().message.find("template template.yaml is invalid: Template format error"), std::string::npos);
-  EXPECT_EQ(b.service.count("CreateStack"), 0);
+  EXPECT_EQ(b.service.count("CreateChangeSet"), 0);
 }
 
 TEST(StackDeploy, FailureNamesTheFailingResourceAndItsReason) {
@@ -292,7 +384,7 @@ TEST(StackDeploy, RollbackCompleteStackMustBeDeletedOrIsRecreatedWhenAsked) {
   EXPECT_EQ(refused.error().kind, ErrorKind::conflict);
   EXPECT_NE(refused.error().message.find("ROLLBACK_COMPLETE"), std::string::npos);
   EXPECT_NE(refused.error().message.find("must be deleted"), std::string::npos);
-  EXPECT_EQ(b.service.count("UpdateStack"), 0);
+  EXPECT_EQ(b.service.count("CreateChangeSet"), 1);
   EXPECT_EQ(b.service.count("DeleteStack"), 0);
 
   b.service.delete_script = {{"Role", "AWS::IAM::Role", "DELETE_COMPLETE", "", ""},
@@ -303,7 +395,8 @@ TEST(StackDeploy, RollbackCompleteStackMustBeDeletedOrIsRecreatedWhenAsked) {
   EXPECT_EQ(recreated->action, StackAction::recreated);
   EXPECT_EQ(recreated->status, "CREATE_COMPLETE");
   EXPECT_EQ(b.service.count("DeleteStack"), 1);
-  EXPECT_EQ(b.service.count("CreateStack"), 2);
+  EXPECT_EQ(b.service.count("CreateChangeSet"), 2);
+  EXPECT_EQ(b.service.last("CreateChangeSet").at("ChangeSetType"), "CREATE");
   EXPECT_TRUE(b.observer.saw("DELETE_COMPLETE AWS::IAM::Role Role"));
 }
 
@@ -325,7 +418,9 @@ TEST(StackDeploy, UpdateReportsOnlyNewEventsAndNoUpdatesIsUnchanged) {
   ASSERT_EQ(updated->events.size(), 5u);  // the creation's events are not repeated
   EXPECT_EQ(updated->events.front().resource_status, "UPDATE_IN_PROGRESS");
   EXPECT_EQ(updated->events.front().resource_type, "AWS::CloudFormation::Stack");
-  EXPECT_EQ(b.service.last("UpdateStack").at("Capabilities.member.1"), "CAPABILITY_IAM");
+  EXPECT_EQ(b.service.last("CreateChangeSet").at("ChangeSetType"), "UPDATE");
+  EXPECT_EQ(b.service.last("CreateChangeSet").at("Capabilities.member.1"), "CAPABILITY_IAM");
+  EXPECT_EQ(b.service.count("UpdateStack"), 0);
   for (size_t i = before; i < b.observer.events.size(); ++i) {
     EXPECT_EQ(b.observer.events[i].find("CREATE_COMPLETE AWS::"), std::string::npos) << b.observer.events[i];
   }
@@ -335,7 +430,10 @@ TEST(StackDeploy, UpdateReportsOnlyNewEventsAndNoUpdatesIsUnchanged) {
   ASSERT_TRUE(same) << same.error().message;
   EXPECT_EQ(same->action, StackAction::unchanged);
   EXPECT_EQ(same->status, "UPDATE_COMPLETE");
-  EXPECT_TRUE(b.observer.saw("no updates are to be performed"));
+  EXPECT_TRUE(same->change_set_id.empty());
+  EXPECT_TRUE(b.observer.saw("is up to date: the change set has no changes"));
+  EXPECT_TRUE(b.service.change_sets.empty()) << "the empty change set is deleted";
+  EXPECT_EQ(b.service.count("ExecuteChangeSet"), 2);
 }
 
 TEST(StackDeploy, FailedUpdateNamesResource) {
@@ -356,6 +454,7 @@ TEST(StackDeploy, BusyStackIsRefusedAndWaitTimesOutOnTheFakeClock) {
   StackBench b;
   std::vector<FakeCloudFormation::Step> forever(500, {"Fn", "AWS::Lambda::Function", "", "", ""});
   b.service.create_script = forever;
+  b.service.change_set_polls = 0;  // planned at once: the minute is the stack's wait alone
   b.ctx.wait.timeout = std::chrono::minutes(1);
   auto out = run_stack_deploy(b.ctx, b.settings, k_template);
   ASSERT_FALSE(out);
@@ -367,6 +466,67 @@ TEST(StackDeploy, BusyStackIsRefusedAndWaitTimesOutOnTheFakeClock) {
   ASSERT_FALSE(busy);
   EXPECT_EQ(busy.error().kind, ErrorKind::conflict);
   EXPECT_NE(busy.error().message.find("is CREATE_IN_PROGRESS"), std::string::npos);
+}
+
+TEST(StackDeploy, DryRunShowsTheChangesAndLeavesNothingBehind) {
+  StackBench b;
+  StackDeployOptions dry;
+  dry.dry_run = true;
+  auto preview = run_stack_deploy(b.ctx, b.settings, k_template, dry);
+  ASSERT_TRUE(preview) << preview.error().message;
+  EXPECT_EQ(preview->action, StackAction::previewed);
+  EXPECT_EQ(preview->changes.size(), 2u);
+  EXPECT_EQ(b.service.count("ExecuteChangeSet"), 0);
+  EXPECT_EQ(b.service.count("DeleteChangeSet"), 1);
+  EXPECT_TRUE(b.service.change_sets.empty());
+  // The stack the CREATE change set made for review is gone too.
+  EXPECT_FALSE(run_stack_status(b.ctx, "app")->exists);
+  EXPECT_TRUE(b.observer.saw("dry run: change set deleted, nothing executed"));
+
+  // On an existing stack only the change set goes.
+  b.service.create_script = {{"", "", "CREATE_COMPLETE", "", "CREATE_COMPLETE"}};
+  ASSERT_TRUE(run_stack_deploy(b.ctx, b.settings, k_template));
+  auto update_preview = run_stack_preview(b.ctx, b.settings, k_template);
+  ASSERT_TRUE(update_preview) << update_preview.error().message;
+  EXPECT_EQ(update_preview->change_set_type, "UPDATE");
+  EXPECT_EQ(update_preview->status, "CREATE_COMPLETE");
+  EXPECT_TRUE(run_stack_status(b.ctx, "app")->exists);
+  EXPECT_EQ(b.service.count("ExecuteChangeSet"), 1);
+}
+
+TEST(StackDeploy, AFailedChangeSetIsAnErrorWithItsReasonAndIsCleanedUp) {
+  StackBench b;
+  b.service.change_set_failure = "Requires capabilities : [CAPABILITY_AUTO_EXPAND]";
+  auto out = run_stack_deploy(b.ctx, b.settings, k_template);
+  ASSERT_FALSE(out);
+  EXPECT_EQ(out.error().message, "change set for stack app failed: Requires capabilities : [CAPABILITY_AUTO_EXPAND]");
+  EXPECT_TRUE(b.service.change_sets.empty());
+  EXPECT_FALSE(run_stack_status(b.ctx, "app")->exists);
+}
+
+TEST(StackDeploy, AStackLeftInReviewIsCreatedThroughANewChangeSet) {
+  StackBench b;
+  StackDeployOptions dry;
+  dry.dry_run = true;
+  // Someone else's CREATE change set, never executed.
+  clients::CreateChangeSetRequest req{"app", "theirs", "CREATE", k_template, {}, {}, ""};
+  ASSERT_TRUE(b.cfn.create_change_set(req));
+  b.service.create_script = {{"", "", "CREATE_COMPLETE", "", "CREATE_COMPLETE"}};
+  auto out = run_stack_deploy(b.ctx, b.settings, k_template);
+  ASSERT_TRUE(out) << out.error().message;
+  EXPECT_EQ(out->action, StackAction::created);
+  EXPECT_EQ(b.service.last("CreateChangeSet").at("ChangeSetType"), "CREATE");
+  EXPECT_EQ(out->status, "CREATE_COMPLETE");
+}
+
+TEST(StackDeploy, ChangeTableAlignsColumns) {
+  std::vector<clients::ResourceChange> changes(2);
+  changes[0] = {"Modify", "GreetingFunction", "greeting", "AWS::Lambda::Function", "False", {}, {}};
+  changes[1] = {"Add", "Bucket", "", "AWS::S3::Bucket", "", {}, {}};
+  EXPECT_EQ(format_change_table(changes),
+            (std::vector<std::string>{"  resource          type                   action  replacement",
+                                      "  GreetingFunction  AWS::Lambda::Function  Modify  False",
+                                      "  Bucket            AWS::S3::Bucket        Add     -"}));
 }
 
 TEST(StackDelete, WaitsUntilGoneAndMissingStackIsAbsent) {
