@@ -50,6 +50,8 @@ class FakeCloudFormation : public aws::ServiceCaller {
     int polls_left = 1;  // DescribeChangeSet answers CREATE_IN_PROGRESS this many times first
   };
   int change_set_polls = 1;  // polls_left of each new change set
+  std::string drift_status;  // what drift detection finds; empty: the drift actions are not served
+  int drift_polls = 2;       // DescribeStackDriftDetectionStatus answers DETECTION_IN_PROGRESS this many times
   std::map<std::string, StackState> stacks;
   std::map<std::string, ChangeSetState> change_sets;  // by id
   std::vector<std::string> validate_capabilities;
@@ -148,7 +150,27 @@ class FakeCloudFormation : public aws::ServiceCaller {
                             (status == "CREATE_COMPLETE" ? "AVAILABLE" : "UNAVAILABLE") + "</ExecutionStatus><Changes>" +
                             members + "</Changes>");
     }
+    if (!drift_status.empty() && action == "DescribeStackDriftDetectionStatus") {
+      EXPECT_EQ(f["StackDriftDetectionId"], "detection-1");
+      const bool done = drift_polls-- <= 0;
+      return ok(action, std::string("<StackDriftDetectionId>detection-1</StackDriftDetectionId><DetectionStatus>") +
+                            (done ? "DETECTION_COMPLETE" : "DETECTION_IN_PROGRESS") + "</DetectionStatus>" +
+                            (done ? "<StackDriftStatus>" + drift_status + "</StackDriftStatus>" : std::string()));
+    }
     StackState* s = find(name);
+    if (!drift_status.empty() && s && action == "DetectStackDrift") {
+      return ok(action, "<StackDriftDetectionId>detection-1</StackDriftDetectionId>");
+    }
+    if (!drift_status.empty() && s && action == "DescribeStackResourceDrifts") {
+      return ok(action,
+                "<StackResourceDrifts><member><LogicalResourceId>Fn</LogicalResourceId><PhysicalResourceId>app-fn"
+                "</PhysicalResourceId><ResourceType>AWS::Lambda::Function</ResourceType><StackResourceDriftStatus>"
+                "MODIFIED</StackResourceDriftStatus><PropertyDifferences><member><PropertyPath>/Timeout</PropertyPath>"
+                "<ExpectedValue>10</ExpectedValue><ActualValue>30</ActualValue><DifferenceType>NOT_EQUAL"
+                "</DifferenceType></member></PropertyDifferences></member><member><LogicalResourceId>Role"
+                "</LogicalResourceId><ResourceType>AWS::IAM::Role</ResourceType><StackResourceDriftStatus>NOT_CHECKED"
+                "</StackResourceDriftStatus></member></StackResourceDrifts>");
+    }
     if (action == "CreateChangeSet") {
       const std::string type = f["ChangeSetType"];
       if (type == "CREATE") {
@@ -527,6 +549,44 @@ TEST(StackDeploy, ChangeTableAlignsColumns) {
             (std::vector<std::string>{"  resource          type                   action  replacement",
                                       "  GreetingFunction  AWS::Lambda::Function  Modify  False",
                                       "  Bucket            AWS::S3::Bucket        Add     -"}));
+}
+
+TEST(StackDrift, PollsTheDetectionOnTheClockAndListsEveryResource) {
+  StackBench b;
+  b.service.create_script = {{"", "", "CREATE_COMPLETE", "", "CREATE_COMPLETE"}};
+  ASSERT_TRUE(run_stack_deploy(b.ctx, b.settings, k_template));
+  b.service.drift_status = "DRIFTED";
+  const auto before = b.clock.monotonic();
+  auto drift = run_stack_drift(b.ctx, "app");
+  ASSERT_TRUE(drift) << drift.error().message;
+  EXPECT_TRUE(drift->supported);
+  EXPECT_EQ(drift->stack_drift_status, "DRIFTED");
+  EXPECT_EQ(b.service.count("DescribeStackDriftDetectionStatus"), 3);
+  EXPECT_EQ(b.clock.monotonic() - before, std::chrono::seconds(3)) << "1 s, then 2 s between the polls";
+  ASSERT_EQ(drift->resources.size(), 2u);
+  EXPECT_EQ(drift->resources[0].logical_resource_id, "Fn");
+  EXPECT_EQ(drift->resources[0].drift_status, "MODIFIED");
+  ASSERT_EQ(drift->resources[0].differences.size(), 1u);
+  EXPECT_EQ(drift->resources[0].differences[0].path, "/Timeout");
+  EXPECT_EQ(drift->resources[0].differences[0].expected_value, "10");
+  EXPECT_EQ(drift->resources[0].differences[0].actual_value, "30");
+  EXPECT_EQ(drift->resources[1].drift_status, "NOT_CHECKED");
+}
+
+TEST(StackDrift, AnEndpointWithoutDriftDetectionIsReportedNotAnError) {
+  StackBench b;
+  b.service.create_script = {{"", "", "CREATE_COMPLETE", "", "CREATE_COMPLETE"}};
+  ASSERT_TRUE(run_stack_deploy(b.ctx, b.settings, k_template));
+  auto drift = run_stack_drift(b.ctx, "app");  // the fake answers InvalidAction
+  ASSERT_TRUE(drift) << drift.error().message;
+  EXPECT_FALSE(drift->supported);
+  EXPECT_EQ(drift->unsupported_reason, "DetectStackDrift");
+  EXPECT_TRUE(drift->resources.empty());
+
+  b.service.drift_status = "DRIFTED";
+  auto missing = run_stack_drift(b.ctx, "nope");
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().kind, ErrorKind::not_found);
 }
 
 TEST(StackDelete, WaitsUntilGoneAndMissingStackIsAbsent) {
