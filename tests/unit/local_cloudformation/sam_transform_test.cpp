@@ -65,6 +65,9 @@ void expect_fixture(const std::string& name) {
 TEST(SamTransform, GlobalsCodeUriAutoPublishAliasAndPoliciesAsSamGenerates) { expect_fixture("basic"); }
 TEST(SamTransform, InlineCodeExplicitRoleCodeUriObjectAndStringPolicyAsSamGenerates) { expect_fixture("inline_role"); }
 TEST(SamTransform, ParametersResolvedInAliasAndCodeAsSamGenerates) { expect_fixture("parameters"); }
+TEST(SamTransform, GlobalsSupplyCodeHandlerRuntimeAndEnvironmentWithoutAnAliasAsSamGenerates) {
+  expect_fixture("globals_plain");
+}
 
 TEST(SamTransform, LogicalIdHashIsSha1OfPythonsSortedCompactJson) {
   // sha1('{"MemorySize":256,"S3Bucket":"bucket","S3Key":"hello.zip","Variables":{"STAGE":"dev"}}')
