@@ -46,17 +46,22 @@ done
 lcd() { (cd "$work/lcd" && LAMBDA_CD_FUNCTION_NAME=greeting-lcd "$bin" --endpoint-url "$url" "$@"); }
 lcd -q pipeline --build 0 >"$work/lcd-warmup.out" 2>&1 || { cat "$work/lcd-warmup.out"; exit 1; }
 
+# The shell round's phases, for the breakdown printed at the end: `lap NAME` closes the phase NAME.
+lap() { local now; now=$(date +%s%3N); echo "$1 $((now - lap_t))" >>"$work/shell-laps"; lap_t=$now; }
+
 shell_round() {  # $1 = build number
   local fn=greeting-shell n=$1 version
   cd "$work/shell"
-  npm install --no-audit --no-fund --loglevel=error >/dev/null
-  npm run --silent test:unit >/dev/null
-  rm -rf build function.zip && mkdir build && cp -r src package.json package-lock.json build/
+  : >"$work/shell-laps"; lap_t=$(date +%s%3N)
+  npm install --no-audit --no-fund --loglevel=error >/dev/null; lap "npm-install"
+  npm run --silent test:unit >/dev/null; lap "unit-tests"
+  rm -rf build function.zip && mkdir build && cp -r index.js src package.json package-lock.json build/
   (cd build && npm install --production --no-audit --no-fund --loglevel=error >/dev/null && zip -qr ../function.zip .)
+  lap "package"
   $aws --endpoint-url "$url" lambda update-function-code --function-name $fn --zip-file fileb://function.zip >/dev/null
-  $aws --endpoint-url "$url" lambda wait function-updated --function-name $fn
+  $aws --endpoint-url "$url" lambda wait function-updated --function-name $fn; lap "update+wait"
   AWS_ENDPOINT_URL=$url LAMBDA_CD_FUNCTION_NAME=$fn LAMBDA_CD_QUALIFIER='$LATEST' \
-    npm run --silent test:integration >/dev/null 2>&1
+    npm run --silent test:integration >/dev/null 2>&1; lap "integration-tests"
   $aws --endpoint-url "$url" lambda publish-version --function-name $fn --description "build $n" >/dev/null
   version=$($aws --endpoint-url "$url" lambda list-versions-by-function --function-name $fn |
     jq -r --arg d "build $n" '[.Versions[] | select(.Description == $d) | .Version] | last')
@@ -65,6 +70,7 @@ shell_round() {  # $1 = build number
   else
     $aws --endpoint-url "$url" lambda create-alias --function-name $fn --name STAGE --function-version "$version" >/dev/null
   fi
+  lap "publish+alias"
   cd "$root"
 }
 
@@ -83,6 +89,8 @@ for n in $(seq 1 "$rounds"); do
   shell_total=$((shell_total + t1 - t0)); lcd_total=$((lcd_total + t2 - t1))
   printf 'round %d: shell %6d ms   lambda-cd %6d ms\n' "$n" $((t1 - t0)) $((t2 - t1))
 done
+echo "shell's last round, phase by phase (ms):"
+sed 's/^/  /' "$work/shell-laps"
 echo "lambda-cd's last round, step by step:"
 grep -E '^(test|package|deploy|itest|publish|promote|total) ' "$work/lcd-$rounds.out" | sed 's/^/  /'
 s=$($aws --endpoint-url "$url" lambda get-alias --function-name greeting-shell --name STAGE | jq -r .FunctionVersion)
