@@ -187,6 +187,16 @@ def sso_profile():
             json.dump({"accessToken": "sso-access-token", "expiresAt": "2020-01-01T00:00:00Z"}, f)
         r = s.run(project, env, "--profile", "dev", "deploy")
         assert r.returncode == 1 and "expired at 2020-01-01T00:00:00Z" in r.stderr, r.stderr
+        # A legacy profile (no sso_session): the token is cached under the SHA-1 of the start URL.
+        start_url = "https://legacy.awsapps.com/start"
+        with open(os.path.join(s.home, ".aws", "config"), "a") as f:
+            f.write(f"[profile legacy]\nsso_start_url = {start_url}\nsso_region = eu-central-1\n"
+                    "sso_account_id = 111122223333\nsso_role_name = Deployer\n")
+        with open(os.path.join(s.home, ".aws", "sso", "cache", hashlib.sha1(start_url.encode()).hexdigest() + ".json"),
+                  "w") as f:
+            json.dump({"startUrl": start_url, "region": "eu-central-1", "accessToken": "sso-access-token",
+                       "expiresAt": "2099-01-01T00:00:00Z"}, f)
+        deploy_succeeds(s, project, dict(env, AWS_PROFILE="legacy"))
 
 
 ROLE_ACCOUNT = "444455556666"
