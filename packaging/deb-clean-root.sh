@@ -34,7 +34,7 @@ chroot "$root" apt-get update -qq
 chroot "$root" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "/tmp/$(basename "$deb")" >"$work/apt.log" 2>&1 ||
   { tail -30 "$work/apt.log"; exit 1; }
 t2=$(date +%s)
-echo "installed packages: $(chroot "$root" dpkg-query -W -f='${Package} ' lambda-cd nodejs npm)"
+echo "installed packages: $(chroot "$root" dpkg-query -W -f='${Package} ${Version}, ' lambda-cd nodejs npm)"
 chroot "$root" lambda-cd --version
 chroot "$root" sh -ec 'cd /tmp && HOME=/tmp lambda-cd init demo >/dev/null && cd demo &&
   HOME=/tmp lambda-cd -q stack deploy && HOME=/tmp lambda-cd -q pipeline --build 1 &&
