@@ -54,14 +54,16 @@ shell_round() {  # $1 = build number
   cd "$work/shell"
   : >"$work/shell-laps"; lap_t=$(date +%s%3N)
   npm install --no-audit --no-fund --loglevel=error >/dev/null; lap "npm-install"
-  npm run --silent test:unit >/dev/null; lap "unit-tests"
+  ./node_modules/.bin/mocha --reporter xunit --reporter-option output=reports/unit-tests.xml 'test/unit/**/*.test.js' \
+    >/dev/null; lap "unit-tests"
   rm -rf build function.zip && mkdir build && cp -r index.js src package.json package-lock.json build/
   (cd build && npm install --production --no-audit --no-fund --loglevel=error >/dev/null && zip -qr ../function.zip .)
   lap "package"
   $aws --endpoint-url "$url" lambda update-function-code --function-name $fn --zip-file fileb://function.zip >/dev/null
   $aws --endpoint-url "$url" lambda wait function-updated --function-name $fn; lap "update+wait"
   AWS_ENDPOINT_URL=$url LAMBDA_CD_FUNCTION_NAME=$fn LAMBDA_CD_QUALIFIER='$LATEST' \
-    npm run --silent test:integration >/dev/null 2>&1; lap "integration-tests"
+    ./node_modules/.bin/mocha --reporter xunit --reporter-option output=reports/integration-tests.xml \
+    'test/integration/**/*.test.js' >/dev/null 2>&1; lap "integration-tests"
   $aws --endpoint-url "$url" lambda publish-version --function-name $fn --description "build $n" >/dev/null
   version=$($aws --endpoint-url "$url" lambda list-versions-by-function --function-name $fn |
     jq -r --arg d "build $n" '[.Versions[] | select(.Description == $d) | .Version] | last')

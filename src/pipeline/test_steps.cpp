@@ -1,5 +1,6 @@
 #include "pipeline/test_steps.hpp"
 
+#include <cstdlib>
 #include <system_error>
 
 #include "pipeline/deploy_state.hpp"
@@ -32,6 +33,8 @@ Result<TestOutcome> run_suite(StepContext& ctx, const std::string& step, const s
   if (!installed) return fail(installed.error());
   ProcessSpec spec = shell_command(command);
   spec.cwd = config.root;
+  const char* inherited = std::getenv("PATH");
+  env["PATH"] = test_command_path(config.root, inherited ? inherited : "/usr/local/bin:/usr/bin:/bin");
   spec.env_set = std::move(env);
   spec.capture_output = true;
   spec.on_output = [&ctx, &step](std::string_view chunk) { ctx.observer.command_output(step, chunk); };
@@ -78,6 +81,13 @@ Result<TestOutcome> run_suite(StepContext& ctx, const std::string& step, const s
 }
 
 }  // namespace
+
+std::string test_command_path(const fs::path& root, const std::string& inherited) {
+  std::error_code ec;
+  const fs::path bin = root / "node_modules" / ".bin";
+  if (!fs::is_directory(bin, ec)) return inherited;
+  return inherited.empty() ? bin.string() : bin.string() + ":" + inherited;
+}
 
 Result<TestOutcome> run_unit_tests(StepContext& ctx) {
   if (ctx.config.tests.unit.empty()) {

@@ -32,6 +32,10 @@ Result<TestOutcome> run_unit_tests(StepContext& ctx);
 // LAMBDA_CD_FUNCTION_ARN) and records the result in the deploy state.
 Result<TestOutcome> run_integration_tests(StepContext& ctx);
 
+// The PATH test commands run with: the project's node_modules/.bin first when it exists (as `npm run`
+// does, so `mocha ...` works without npm's start-up), then `inherited`.
+std::string test_command_path(const std::filesystem::path& root, const std::string& inherited);
+
 // The environment given to integration tests (exposed for tests and `--dry-run`).
 Result<std::map<std::string, std::string>> integration_environment(StepContext& ctx);
 

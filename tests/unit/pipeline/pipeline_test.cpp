@@ -451,5 +451,22 @@ TEST(TestInstall, AFailingInstallStopsTheSuiteAndIsRetriedNextTime) {
   EXPECT_EQ(b.launcher.runs.size(), 3u);  // install again, then the suite
 }
 
+TEST(TestSteps, TestCommandsFindTheProjectsNodeToolsFirst) {
+  Bench b;
+  EXPECT_EQ(pipeline::test_command_path(b.config.root, "/usr/bin:/bin"), "/usr/bin:/bin");  // no node_modules
+  ASSERT_TRUE(pipeline::run_unit_tests(*b.ctx));
+  ASSERT_EQ(b.launcher.runs.size(), 1u);
+  EXPECT_EQ(b.launcher.runs[0].env_set.at("PATH").find("node_modules"), std::string::npos);
+
+  const auto bin = b.config.root / "node_modules" / ".bin";
+  std::filesystem::create_directories(bin);
+  EXPECT_EQ(pipeline::test_command_path(b.config.root, "/usr/bin:/bin"), bin.string() + ":/usr/bin:/bin");
+  EXPECT_EQ(pipeline::test_command_path(b.config.root, ""), bin.string());
+  auto report = run_pipeline(*b.ctx, b.packager, {"1", ""});  // test and itest
+  ASSERT_TRUE(report.ok) << (report.error ? report.error->describe() : "");
+  ASSERT_EQ(b.launcher.runs.size(), 3u);
+  for (size_t i = 1; i < 3; ++i) EXPECT_EQ(b.launcher.runs[i].env_set.at("PATH").rfind(bin.string() + ":", 0), 0u) << i;
+}
+
 }  // namespace
 }  // namespace lcd::test
