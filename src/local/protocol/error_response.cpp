@@ -4,6 +4,7 @@
 
 #include <set>
 
+#include "local/protocol/cbor_rpc.hpp"
 #include "local/protocol/xml_writer.hpp"
 #include "util/encoding.hpp"
 
@@ -92,12 +93,16 @@ HttpResponse json_rpc_error(const ApiError& error, std::string_view request_id, 
   return response;
 }
 
+void add_query_error_header(HttpResponse& response, const ApiError& error) {
+  response.set_header("x-amzn-query-error", error.code + ";" + error.fault_type());
+}
+
 HttpResponse error_for_protocol(WireProtocol protocol, const ApiError& error, std::string_view request_id) {
   switch (protocol) {
     case WireProtocol::query: return query_error(error, request_id, "https://lambda-cd.local/doc/");
     case WireProtocol::json_1_0:
-    case WireProtocol::json_1_1:
-    case WireProtocol::rpc_v2_cbor: return json_rpc_error(error, request_id, protocol);
+    case WireProtocol::json_1_1: return json_rpc_error(error, request_id, protocol);
+    case WireProtocol::rpc_v2_cbor: return cbor_rpc_error(error, request_id);
     case WireProtocol::rest_xml: return rest_xml_error(error, request_id);
     case WireProtocol::rest_json: break;
   }

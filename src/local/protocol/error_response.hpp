@@ -22,8 +22,14 @@ HttpResponse rest_xml_error(const ApiError& error, std::string_view request_id, 
 // <ErrorResponse xmlns=…><Error><Type/><Code/><Message/></Error><RequestId/></ErrorResponse>.
 HttpResponse query_error(const ApiError& error, std::string_view request_id, std::string_view xmlns);
 
-// JSON 1.0/1.1 RPC (Logs, CloudWatch for boto3): {"__type": code, "message": …}.
+// JSON 1.0/1.1 RPC (Logs, CloudWatch for boto3): {"__type": code, "message": …}. RPC v2 CBOR's
+// shape (the same members in CBOR) is cbor_rpc_error in cbor_rpc.hpp.
 HttpResponse json_rpc_error(const ApiError& error, std::string_view request_id, WireProtocol protocol);
+
+// For services that are awsQueryCompatible (CloudWatch): JSON and CBOR errors also carry
+// `x-amzn-query-error: <code>;<Sender|Receiver>`, from which clients take the query-protocol code
+// and so raise the modeled exception (aws-api-notes-2 §14.2).
+void add_query_error_header(HttpResponse& response, const ApiError& error);
 
 // For a request whose service is not known (or not served): the shape its protocol implies.
 HttpResponse error_for_protocol(WireProtocol protocol, const ApiError& error, std::string_view request_id);
