@@ -50,6 +50,8 @@ void SqliteStatement::bind_int(int index, int64_t value) { sqlite3_bind_int64(as
 
 void SqliteStatement::bind_null(int index) { sqlite3_bind_null(as_stmt(m_stmt), index); }
 
+void SqliteStatement::bind_double(int index, double value) { sqlite3_bind_double(as_stmt(m_stmt), index, value); }
+
 Result<bool> SqliteStatement::step() {
   int rc = sqlite3_step(as_stmt(m_stmt));
   if (rc == SQLITE_ROW) return true;
@@ -71,6 +73,12 @@ std::string SqliteStatement::column_text(int index) const {
 }
 
 int64_t SqliteStatement::column_int(int index) const { return sqlite3_column_int64(as_stmt(m_stmt), index); }
+
+double SqliteStatement::column_double(int index) const { return sqlite3_column_double(as_stmt(m_stmt), index); }
+
+bool SqliteStatement::column_is_null(int index) const {
+  return sqlite3_column_type(as_stmt(m_stmt), index) == SQLITE_NULL;
+}
 
 Result<std::unique_ptr<SqliteDb>> SqliteDb::open(const std::filesystem::path& file, const std::string& schema,
                                                  SqliteOptions options) {

@@ -43,6 +43,7 @@ class SqliteStatement {
   void bind_text(int index, std::string_view text);
   void bind_int(int index, int64_t value);
   void bind_null(int index);
+  void bind_double(int index, double value);
   // Binds ?1, ?2, ... in order: strings as text, integers and bools as integers.
   template <typename... Values>
   void bind_all(const Values&... values) {
@@ -55,6 +56,8 @@ class SqliteStatement {
   Result<void> run();
   std::string column_text(int index) const;
   int64_t column_int(int index) const;
+  double column_double(int index) const;
+  bool column_is_null(int index) const;
 
  private:
   friend class SqliteDb;

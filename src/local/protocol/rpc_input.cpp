@@ -273,6 +273,30 @@ std::vector<std::string> RpcInput::strings(const std::string& name) const {
   return out;
 }
 
+std::vector<double> RpcInput::numbers(const std::string& name) const {
+  std::vector<double> out;
+  const json* v = member(name);
+  if (!v || (v->is_string() && v->get_ref<const std::string&>().empty())) return out;
+  if (!v->is_array()) {
+    note_problem("Invalid value for parameter " + path_of(name) + ": expected a list");
+    return out;
+  }
+  for (size_t i = 0; i < v->size(); ++i) {
+    const json& item = (*v)[i];
+    if (item.is_null()) continue;
+    std::optional<double> d;
+    if (item.is_number()) d = item.get<double>();
+    else if (item.is_string()) d = parse_double(item.get<std::string>());
+    if (!d) {
+      note_problem("The value " + describe(item) + " for parameter " + path_of(name) + ".member." + std::to_string(i + 1) +
+                   " is not a valid number.");
+      continue;
+    }
+    out.push_back(*d);
+  }
+  return out;
+}
+
 std::vector<std::string> RpcInput::names() const {
   std::vector<std::string> out;
   if (!m_node || !m_node->is_object()) return out;

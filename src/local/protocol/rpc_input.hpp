@@ -46,6 +46,7 @@ class RpcInput {
   // A list of structures / of strings; null entries (gaps in a query list) left out.
   std::vector<RpcInput> list(const std::string& name) const;
   std::vector<std::string> strings(const std::string& name) const;
+  std::vector<double> numbers(const std::string& name) const;
   // Member names present in this structure.
   std::vector<std::string> names() const;
 
