@@ -17,6 +17,7 @@
 #include "local/runtime/bootstrap_js.hpp"
 #include "local/runtime/environment.hpp"
 #include "local/runtime/environment_setup.hpp"
+#include "local/runtime/invocation_observer.hpp"
 #include "local/runtime/invoke_report.hpp"
 #include "util/crypto.hpp"
 #include "util/encoding.hpp"
@@ -114,6 +115,7 @@ class InvokeEngine::Impl {
     std::string function_key;   // FunctionSnapshot::function_key()
     std::string function_name;  // names the log file
     std::shared_ptr<Environment> env;  // null while starting
+    std::string log_stream;            // its AWS_LAMBDA_LOG_STREAM_NAME
     bool busy = true;
     bool retire = false;
     SteadyClock::time_point last_used;
@@ -135,6 +137,11 @@ class InvokeEngine::Impl {
   void async_loop();
   InvokeResult local_failure(const InvokeRequest& request, const std::string& request_id, const std::string& type,
                              const std::string& message);
+  // The observer's finished() for a request no code ran for.
+  void observe_rejected(const InvokeRequest& request, const std::string& request_id, const Error& error,
+                        std::chrono::system_clock::time_point started);
+  // `error` for a request refused before it was admitted (throttled), told to the observer.
+  Result<InvokeResult> rejected(const InvokeRequest& request, Error error);
 
   EngineOptions m_options;
   std::filesystem::path m_code_root;
@@ -256,6 +263,11 @@ InvokeResult InvokeEngine::Impl::local_failure(const InvokeRequest& request, con
                  std::chrono::system_clock::now()};
   InvokeReport report = build_report(in, outcome);
   append_log(request.function.function_name, report.log);
+  if (m_options.observer) {
+    std::string stream = make_log_stream_name(in.finished_at, request.function.version);
+    m_options.observer->finished(InvocationRecord{request, request_id, in.finished_at, true, false, true, 0, stream,
+                                                  report.log});
+  }
   InvokeResult result;
   result.request_id = request_id;
   result.payload = report.payload;
@@ -265,12 +277,28 @@ InvokeResult InvokeEngine::Impl::local_failure(const InvokeRequest& request, con
   return result;
 }
 
+void InvokeEngine::Impl::observe_rejected(const InvokeRequest& request, const std::string& request_id,
+                                          const Error& error, std::chrono::system_clock::time_point started) {
+  if (!m_options.observer) return;
+  m_options.observer->finished(
+      InvocationRecord{request, request_id, started, false, error.kind == ErrorKind::throttled, false, 0, "", ""});
+}
+
+Result<InvokeResult> InvokeEngine::Impl::rejected(const InvokeRequest& request, Error error) {
+  if (m_options.observer) {
+    m_options.observer->started(request);
+    observe_rejected(request, request.request_id, error, std::chrono::system_clock::now());
+  }
+  return fail(std::move(error));
+}
+
 Result<void> InvokeEngine::Impl::start_environment(const InvokeRequest& request, Slot& slot) {
   const FunctionSnapshot& f = request.function;
   auto code_dir = ensure_code_dir(m_code_root, f);
   if (!code_dir) return fail(code_dir.error());
   auto spec = make_child_spec(f, *code_dir, m_setup);
   if (!spec) return fail(spec.error());
+  slot.log_stream = spec->env["AWS_LAMBDA_LOG_STREAM_NAME"];
   auto env = Environment::start(std::move(*spec));
   if (!env) return fail(env.error());
   {
@@ -302,10 +330,10 @@ Result<InvokeResult> InvokeEngine::Impl::invoke(const InvokeRequest& request) {
     if (m_stopped) return fail(ErrorKind::server, "the execution engine is stopping");
     // Reserved concurrency is the function's own ceiling; the rest share what reservations leave.
     if (!unreserved) {
-      if (m_running[function_key] >= f.reserved_concurrency) return fail(throttle_error(k_reserved_limit_reason));
+      if (m_running[function_key] >= f.reserved_concurrency) return rejected(request, throttle_error(k_reserved_limit_reason));
     } else {
       int pool = m_options.concurrency_limit - f.account_reserved_concurrency;
-      if (m_unreserved_running[scope_key] >= pool) return fail(throttle_error(k_concurrency_limit_reason));
+      if (m_unreserved_running[scope_key] >= pool) return rejected(request, throttle_error(k_concurrency_limit_reason));
       ++m_unreserved_running[scope_key];
     }
     ++m_running[function_key];
@@ -327,6 +355,8 @@ Result<InvokeResult> InvokeEngine::Impl::invoke(const InvokeRequest& request) {
   } in_flight{this, function_key, scope_key, unreserved};
 
   const std::string request_id = request.request_id.empty() ? random_uuid() : request.request_id;
+  const auto started_at = std::chrono::system_clock::now();
+  if (m_options.observer) m_options.observer->started(request);
   if (std::string text = retired_runtime_notice(f.runtime); !text.empty()) {
     // The endpoint's log, not the function's: AWS runs such functions without a word.
     bool first = false;
@@ -353,7 +383,10 @@ Result<InvokeResult> InvokeEngine::Impl::invoke(const InvokeRequest& request) {
   InvocationOutcome outcome;
   for (int attempt = 0;; ++attempt) {
     auto acquired = acquire(key, f, cold);
-    if (!acquired) return fail(acquired.error());
+    if (!acquired) {
+      observe_rejected(request, request_id, acquired.error(), started_at);
+      return fail(acquired.error());
+    }
     slot = *acquired;
     if (cold) {
       if (auto started = start_environment(request, *slot); !started) {
@@ -361,6 +394,7 @@ Result<InvokeResult> InvokeEngine::Impl::invoke(const InvokeRequest& request) {
         if (started.error().kind == ErrorKind::not_found) {
           return local_failure(request, request_id, "Runtime.InvalidEntrypoint", started.error().message);
         }
+        observe_rejected(request, request_id, started.error(), started_at);
         return fail(started.error());
       }
     }
@@ -379,6 +413,12 @@ Result<InvokeResult> InvokeEngine::Impl::invoke(const InvokeRequest& request) {
   ReportInput in{request_id, f.version, f.memory_mb, f.timeout_s, std::chrono::system_clock::now()};
   InvokeReport report = build_report(in, outcome);
   append_log(f.function_name, report.log);
+  if (m_options.observer) {
+    m_options.observer->finished(InvocationRecord{request, request_id, started_at, true, false,
+                                                  !report.function_error.empty(),
+                                                  static_cast<double>(outcome.duration.count()) / 1000.0,
+                                                  slot->log_stream, report.log});
+  }
   release(slot, outcome.reusable);
 
   InvokeResult result;

@@ -22,6 +22,8 @@
 
 namespace lcd::local::runtime {
 
+class InvocationObserver;
+
 // Everything needed to start an environment for one (function, version).
 struct FunctionSnapshot {
   std::string function_name;
@@ -97,6 +99,8 @@ struct EngineOptions {
   std::map<std::string, std::string> extra_environment;
   // The endpoint's own log (notices that are not the function's output); stderr when unset.
   std::function<void(const std::string&)> notice;
+  // Told about every invocation (invocation_observer.hpp); may be null. Must outlive the engine.
+  InvocationObserver* observer = nullptr;
 };
 
 class InvokeEngine {
