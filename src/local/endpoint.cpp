@@ -26,6 +26,15 @@
 #ifdef LCD_HAVE_STS
 #include "local/sts/sts_service.hpp"
 #endif
+#ifdef LCD_HAVE_CLOUDWATCH
+#include "local/cloudwatch/cloudwatch_service.hpp"
+#endif
+#ifdef LCD_HAVE_LOGS
+#include "local/logs/logs_service.hpp"
+#endif
+#if defined(LCD_HAVE_RUNTIME) && defined(LCD_HAVE_CLOUDWATCH) && defined(LCD_HAVE_LOGS)
+#include "local/invocation_telemetry.hpp"
+#endif
 #ifdef LCD_HAVE_CLOUDFORMATION
 #include "local/cloudformation/provisioners.hpp"
 #include "local/cloudformation/stack_service.hpp"
@@ -119,11 +128,26 @@ int run_endpoint(const EndpointOptions& options) {
   if (!store) return startup_error(store.error().describe());
   BlobStore blobs(state_blob_dir(state_dir));
 
+#ifdef LCD_HAVE_CLOUDWATCH
+  auto metrics = cloudwatch::CloudWatchService::open(cloudwatch::CloudWatchOptions{state_dir}, system_clock());
+  if (!metrics) return startup_error("cloudwatch: " + metrics.error().describe());
+#endif
+#ifdef LCD_HAVE_LOGS
+  auto log_service = logs::LogsService::open(logs::LogsOptions{state_dir}, system_clock());
+  if (!log_service) return startup_error("logs: " + log_service.error().describe());
+#endif
+#if defined(LCD_HAVE_RUNTIME) && defined(LCD_HAVE_CLOUDWATCH) && defined(LCD_HAVE_LOGS)
+  InvocationTelemetry telemetry(metrics->get(), log_service->get());
+#endif
+
   InvokeBackend* invoker = nullptr;
 #ifdef LCD_HAVE_RUNTIME
   runtime::EngineOptions engine_options;
   engine_options.state_dir = state_dir;
   engine_options.concurrency_limit = options.concurrency_limit;
+#if defined(LCD_HAVE_CLOUDWATCH) && defined(LCD_HAVE_LOGS)
+  engine_options.observer = &telemetry;
+#endif
   auto engine = std::make_unique<EngineBackend>(engine_options);
   invoker = engine.get();
 #endif
@@ -154,6 +178,16 @@ int run_endpoint(const EndpointOptions& options) {
 #endif
 #ifdef LCD_HAVE_STS
   router.add_service("sts", **sts, ServiceInfo{WireProtocol::query, sts::StsService::k_xmlns, sts::StsService::actions(), {}});
+#endif
+#ifdef LCD_HAVE_CLOUDWATCH
+  router.add_service("monitoring", **metrics,
+                     ServiceInfo{WireProtocol::query, cloudwatch::k_query_xmlns,
+                                 {"GetMetricData", "GetMetricStatistics", "ListMetrics", "PutMetricData",
+                                  "PutMetricAlarm", "DescribeAlarms", "DeleteAlarms", "SetAlarmState"},
+                                 {cloudwatch::k_json_target_prefix}, true});
+#endif
+#ifdef LCD_HAVE_LOGS
+  router.add_service("logs", **log_service, ServiceInfo{WireProtocol::json_1_1, {}, {}, {logs::k_json_target_prefix}});
 #endif
 #ifdef LCD_HAVE_CLOUDFORMATION
   cloudformation::LambdaApiProvisioner provisioner(lambda);

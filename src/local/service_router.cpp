@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "local/lambda_api.hpp"
+#include "local/protocol/cbor_rpc.hpp"
 #include "local/protocol/error_response.hpp"
 #include "local/protocol/json_rpc.hpp"
 #include "local/protocol/query_request.hpp"
@@ -88,10 +89,13 @@ std::string ServiceRouter::service_of_unsigned(const HttpRequest& request) const
     }
     return m_services.count("cloudformation") ? "cloudformation" : "";
   }
-  if (auto target = parse_json_rpc_target(request.header("X-Amz-Target"))) {
+  std::optional<std::string> prefix;
+  if (auto target = parse_json_rpc_target(request.header("X-Amz-Target"))) prefix = target->prefix;
+  else if (auto cbor = parse_cbor_rpc_path(request.raw_path)) prefix = cbor->service;
+  if (prefix) {
     for (const auto& [name, entry] : m_services) {
       const auto& prefixes = entry.info.json_target_prefixes;
-      if (std::find(prefixes.begin(), prefixes.end(), target->prefix) != prefixes.end()) return name;
+      if (std::find(prefixes.begin(), prefixes.end(), *prefix) != prefixes.end()) return name;
     }
     return "";
   }
@@ -112,7 +116,9 @@ HttpResponse ServiceRouter::error_for(const Entry* entry, const HttpRequest& req
     default: break;
   }
   if (protocol == WireProtocol::query) return query_error(error, request_id, entry->info.xmlns);
-  return error_for_protocol(protocol, error, request_id);
+  HttpResponse response = error_for_protocol(protocol, error, request_id);
+  if (entry->info.query_compatible) add_query_error_header(response, error);
+  return response;
 }
 
 std::optional<HttpResponse> ServiceRouter::injected_fault(const Entry* entry, const HttpRequest& request,

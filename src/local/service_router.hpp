@@ -1,7 +1,8 @@
 #pragma once
 // The endpoint's front door: request ids, fault injection, optional signature checks, the request's
 // region and account, and routing by the SigV4 credential scope's service, with fallbacks for
-// unsigned requests (Lambda paths, query Actions and JSON targets a service registered, else S3).
+// unsigned requests (Lambda paths, query Actions, JSON targets and CBOR service paths a service
+// registered, else S3).
 
 #include <chrono>
 #include <functional>
@@ -34,6 +35,8 @@ struct ServiceInfo {
   std::string xmlns;                                // query protocol error namespace
   std::vector<std::string> query_actions;           // unsigned form-encoded requests with these Actions
   std::vector<std::string> json_target_prefixes;    // unsigned requests with X-Amz-Target "<prefix>.Op"
+                                                    // or RPC v2 CBOR paths /service/<prefix>/operation/Op
+  bool query_compatible = false;                    // JSON/CBOR errors also carry x-amzn-query-error
 };
 
 class ServiceRouter final : public HttpHandler {

@@ -187,3 +187,46 @@ TEST(ServiceRouter, SignatureRefusalsComeInTheAnsweringServicesShape) {
 
 }  // namespace
 }  // namespace lcd::local
+
+namespace lcd::local {
+namespace {
+
+TEST(ServiceRouter, UnsignedCborRequestsGoToTheServiceOwningTheServicePath) {
+  ServiceRouter router(RouterOptions{}, nullptr, system_clock());
+  RecordingService monitoring;
+  router.add_service("monitoring", monitoring,
+                     ServiceInfo{WireProtocol::query, "x", {"GetMetricData"}, {"GraniteServiceVersion20100801"}, true});
+  HttpRequest r;
+  r.method = "POST";
+  r.raw_path = "/service/GraniteServiceVersion20100801/operation/GetMetricData";
+  r.headers = {{"Smithy-Protocol", "rpc-v2-cbor"}, {"Content-Type", "application/cbor"}};
+  router.handle(r);
+  EXPECT_EQ(monitoring.calls, 1);
+  EXPECT_EQ(monitoring.last.protocol, WireProtocol::rpc_v2_cbor);
+}
+
+TEST(ServiceRouter, FaultsForQueryCompatibleServicesCarryTheQueryErrorHeader) {
+  FaultRates rates;
+  rates.throttle = 1.0;
+  FaultInjector faults(rates);
+  ServiceRouter router(RouterOptions{}, &faults, system_clock());
+  RecordingService monitoring;
+  router.add_service("monitoring", monitoring,
+                     ServiceInfo{WireProtocol::query, "x", {}, {"GraniteServiceVersion20100801"}, true});
+  auto request = signed_request("test", "eu-west-1", "monitoring");
+  request.method = "POST";
+  request.headers.emplace_back("X-Amz-Target", "GraniteServiceVersion20100801.GetMetricData");
+  request.headers.emplace_back("Content-Type", "application/x-amz-json-1.0");
+  auto r = router.handle(request);
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(nlohmann::json::parse(r.body)["__type"], "Throttling");
+  std::string query_error;
+  for (const auto& [k, v] : r.headers) {
+    if (k == "x-amzn-query-error") query_error = v;
+  }
+  EXPECT_EQ(query_error, "Throttling;Sender");
+  EXPECT_EQ(monitoring.calls, 0);
+}
+
+}  // namespace
+}  // namespace lcd::local
