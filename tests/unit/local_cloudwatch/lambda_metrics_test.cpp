@@ -46,8 +46,12 @@ TEST(LambdaMetrics, UnqualifiedInvokeFeedsTheAggregateAndTheFunction) {
     } else {
       EXPECT_EQ(s.key.unit, "Count");
     }
-    if (s.key.metric_name == "ConcurrentExecutions") EXPECT_EQ(s.values.maximum, s.key.dimensions.empty() ? 3 : 2);
-    if (s.key.metric_name == "Errors") EXPECT_EQ(s.values.sum, 0);
+    if (s.key.metric_name == "ConcurrentExecutions") {
+      EXPECT_EQ(s.values.maximum, s.key.dimensions.empty() ? 3 : 2);
+    }
+    if (s.key.metric_name == "Errors") {
+      EXPECT_EQ(s.values.sum, 0);
+    }
   }
   // An explicit $LATEST counts as unqualified.
   EXPECT_EQ(lambda_metric_samples(invocation("$LATEST", "$LATEST")).size(), 8u);
@@ -68,7 +72,9 @@ TEST(LambdaMetrics, AliasInvokeAddsResourceAndExecutedVersion) {
   EXPECT_EQ(names_for(samples, resource).size(), 4u);
   EXPECT_EQ(names_for(samples, executed), (std::set<std::string>{"Invocations", "Errors", "Duration"}));
   for (const auto& s : samples) {
-    if (s.key.metric_name == "Errors") EXPECT_EQ(s.values.sum, 1);
+    if (s.key.metric_name == "Errors") {
+      EXPECT_EQ(s.values.sum, 1);
+    }
   }
 }
 
