@@ -31,9 +31,7 @@ import botocore.session  # noqa: E402
 from botocore.config import Config  # noqa: E402
 
 REGION = "eu-central-1"  # not the harness's region: everything here names its own
-# A 12-digit access key acts as that account. The endpoint's default one, so that this test does not
-# depend on how the Lambda API scopes functions by account (CloudWatch's own scoping is unit-tested).
-ACCOUNT = "000000000000"
+ACCOUNT = "123456789012"  # a 12-digit access key acts as that account (not the endpoint's default)
 ROLE = f"arn:aws:iam::{ACCOUNT}:role/lambda-role"
 FN = "observed"
 NO_RETRIES = Config(retries={"max_attempts": 1, "mode": "standard"})

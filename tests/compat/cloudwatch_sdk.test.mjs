@@ -26,7 +26,8 @@ const {
 const lambdaCd = process.env.LAMBDA_CD;
 const work = mkdtempSync(join(tmpdir(), 'lcd-cw-sdk-'));
 const region = 'eu-north-1';
-const credentials = { accessKeyId: '000000000000', secretAccessKey: 'test' };
+const account = '111122223333';  // a 12-digit access key acts as that account
+const credentials = { accessKeyId: account, secretAccessKey: 'test' };
 const fn = 'sdkobserved';
 
 function startEndpoint() {
@@ -85,7 +86,7 @@ try {
   const logs = new CloudWatchLogsClient({ endpoint: url, region, credentials, maxAttempts: 1 });
 
   await lambda.send(new CreateFunctionCommand({
-    FunctionName: fn, Runtime: 'nodejs20.x', Handler: 'index.handler', Role: 'arn:aws:iam::000000000000:role/r',
+    FunctionName: fn, Runtime: 'nodejs20.x', Handler: 'index.handler', Role: `arn:aws:iam::${account}:role/r`,
     Code: { ZipFile: zipOf(handler('one')) },
   }));
   await waitUpdated(lambda);
@@ -142,7 +143,7 @@ try {
     }));
     const described = await cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: ['sdk-errors'] }));
     assert.equal(described.MetricAlarms.length, 1);
-    assert.equal(described.MetricAlarms[0].AlarmArn, `arn:aws:cloudwatch:${region}:000000000000:alarm:sdk-errors`);
+    assert.equal(described.MetricAlarms[0].AlarmArn, `arn:aws:cloudwatch:${region}:${account}:alarm:sdk-errors`);
     await cloudwatch.send(new SetAlarmStateCommand({ AlarmName: 'sdk-errors', StateValue: 'ALARM', StateReason: 'from the SDK' }));
     const alarmed = await cloudwatch.send(new DescribeAlarmsCommand({ StateValue: 'ALARM' }));
     assert.deepEqual(alarmed.MetricAlarms.map((a) => a.StateReason), ['from the SDK']);
