@@ -83,6 +83,12 @@ class BatchWriter {
     return outcome;
   }
 
+  // A flush() asked for a write the writer has not started yet.
+  bool flush_pending() const {
+    std::lock_guard lock(m_mutex);
+    return m_flush_requested;
+  }
+
   uint64_t failed_writes() const {
     std::lock_guard lock(m_mutex);
     return m_failed_writes;
@@ -93,6 +99,9 @@ class BatchWriter {
   Result<void> write_queued(std::unique_lock<std::mutex>& lock) {
     while (m_writing) m_written_cv.wait(lock);
     const uint64_t covers = m_pushed;
+    // Whatever this call writes answers every flush() asked for so far. Left set, the loop would
+    // spin on it holding the mutex, starving push() and flush() (the invoke path).
+    m_flush_requested = false;
     if (m_queue.empty()) {
       m_written = covers;
       m_written_cv.notify_all();
@@ -100,7 +109,6 @@ class BatchWriter {
     }
     std::vector<Item> batch;
     batch.swap(m_queue);
-    m_flush_requested = false;
     m_writing = true;
     lock.unlock();
     Result<void> written = m_write(batch);
