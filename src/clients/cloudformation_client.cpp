@@ -1,5 +1,6 @@
 #include "clients/cloudformation_client.hpp"
 
+#include "clients/query_protocol.hpp"
 #include "util/xml_document.hpp"
 #include "util/encoding.hpp"
 
@@ -22,18 +23,8 @@ void add_parameters(Params& params, const std::vector<StackParameter>& parameter
   }
 }
 
-// The <{Action}Result> element of a query-protocol response.
 Result<XmlElement> result_element(std::string_view xml, std::string_view action) {
-  auto doc = parse_xml(xml);
-  if (!doc) return fail(doc.error());
-  const std::string response_name = std::string(action) + "Response";
-  if (doc->name != response_name) {
-    return fail(ErrorKind::invalid, "unexpected CloudFormation response: <" + doc->name + "> instead of <" +
-                                        response_name + ">");
-  }
-  const XmlElement* result = doc->child(std::string(action) + "Result");
-  if (!result) return XmlElement{};  // e.g. an empty list
-  return *result;
+  return parse_query_result(xml, action, "CloudFormation");
 }
 
 StackEvent event_from(const XmlElement& m) {
@@ -53,9 +44,7 @@ StackEvent event_from(const XmlElement& m) {
 }  // namespace
 
 std::string build_query_body(const std::string& action, const Params& params) {
-  std::string body = "Action=" + uri_encode(action) + "&Version=" + k_cloudformation_api_version;
-  for (const auto& [name, value] : params) body += "&" + uri_encode(name) + "=" + uri_encode(value);
-  return body;
+  return build_query_body(action, k_cloudformation_api_version, params);
 }
 
 bool is_no_updates_error(const Error& error) {
@@ -64,15 +53,7 @@ bool is_no_updates_error(const Error& error) {
 }
 
 Result<std::string> CloudFormationClient::send(const std::string& action, const Params& params) {
-  aws::ServiceRequest r;
-  r.service = "cloudformation";
-  r.protocol = aws::Protocol::query_xml;
-  r.method = "POST";
-  r.path = "/";
-  r.operation = action;
-  r.headers.emplace_back("Content-Type", "application/x-www-form-urlencoded; charset=utf-8");
-  r.body = build_query_body(action, params);
-  auto response = m_caller.call(r);
+  auto response = m_caller.call(query_request("cloudformation", k_cloudformation_api_version, action, params));
   if (!response) return fail(response.error());
   return std::move(response->body);
 }
