@@ -10,6 +10,19 @@
 namespace lcd::pipeline {
 
 enum class StepStatus { ok, failed, skipped };
+
+// A traffic shift's progress (traffic_shift.hpp): a step moved the alias's weights, the gates were
+// checked, the shift finished, resumed or rolled back.
+struct TrafficEvent {
+  std::string phase;  // "step", "check", "resume", "done", "rollback"
+  std::string alias;
+  std::string from_version;
+  std::string to_version;
+  int percent = 0;    // the share of the alias's traffic on to_version after this event
+  int step = 0;       // 1-based; steps counts the final switch
+  int steps = 0;
+  std::string text;   // the line a terminal shows
+};
 const char* to_string(StepStatus status);
 
 class Observer {
@@ -27,6 +40,9 @@ class Observer {
   // done == total when it completes. Renderers decide how much of it to show.
   virtual void progress(std::string_view /*task*/, uint64_t /*done*/, uint64_t /*total*/,
                         std::string_view /*detail*/) {}
+  virtual void traffic(const TrafficEvent& event) {
+    if (event.phase != "check") message(event.text);
+  }
 };
 
 class NullObserver final : public Observer {

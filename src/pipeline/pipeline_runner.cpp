@@ -74,8 +74,13 @@ std::string summarize(const PublishOutcome& o) {
 std::string summarize(const AliasMove& m) {
   std::string s = m.dry_run ? "dry run: " : "";
   if (m.unchanged) return s + m.alias + " already at version " + m.to_version;
+  if (m.undid_shift) return s + "undid the traffic shift of " + m.alias + "; on version " + m.to_version;
   s += m.alias + " " + (m.from_version.empty() ? std::string("(new)") : m.from_version) + " -> " + m.to_version;
   if (!m.build.empty()) s += " (build " + m.build + ")";
+  if (m.shift && !m.shift->percents.empty() && m.shift->percents.front() < 100) {
+    s += m.shift->resumed ? ", resumed " : ", ";
+    s += m.strategy;
+  }
   return s;
 }
 

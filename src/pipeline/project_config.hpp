@@ -50,6 +50,22 @@ struct TargetSettings {
   std::string local_secret_access_key = "test";
 };
 
+// [release] (every alias) and [release.<ALIAS>] (that alias, key by key): how `promote` moves an
+// alias and what it watches (traffic_shift_plan.hpp). Unset keys fall back to the defaults there.
+struct ReleaseSettings {
+  std::optional<std::string> strategy;
+  std::optional<std::vector<std::string>> alarms;
+  std::optional<double> max_error_rate;
+  std::optional<int> min_invocations;
+  std::optional<std::string> before_traffic;
+  std::optional<std::string> after_traffic;
+};
+
+struct ReleaseConfig {
+  ReleaseSettings defaults;
+  std::map<std::string, ReleaseSettings> per_alias;
+};
+
 struct ProjectConfig {
   std::filesystem::path root;  // folder holding lambda-cd.toml
   FunctionSettings function;
@@ -57,6 +73,7 @@ struct ProjectConfig {
   TestSettings tests;
   AliasSettings aliases;
   TargetSettings target;
+  ReleaseConfig release;
   std::filesystem::path reports_dir() const { return root / "reports"; }
   std::filesystem::path state_dir() const { return root / ".lambda-cd"; }
 };

@@ -118,10 +118,13 @@ void describe_move(StepContext& ctx, const AliasMove& m) {
 
 }  // namespace
 
-Result<AliasMove> run_promote(StepContext& ctx, const std::string& alias, const PromoteTarget& target, bool dry_run) {
+Result<AliasMove> run_promote(StepContext& ctx, const std::string& alias, const PromoteTarget& target,
+                              const PromoteOptions& options) {
   const auto& name = ctx.config.function.name;
   if (name.empty()) return config_error("no function name: set [function] name in lambda-cd.toml");
   if (alias.empty()) return config_error("promote needs an alias name");
+  auto policy = release_policy(ctx.config.release, alias, options.strategy);
+  if (!policy) return fail(policy.error());
   auto resolved = resolve_target(ctx, target);
   if (!resolved) return fail(resolved.error());
 
@@ -129,7 +132,8 @@ Result<AliasMove> run_promote(StepContext& ctx, const std::string& alias, const 
   move.alias = alias;
   move.to_version = resolved->version;
   move.build = resolved->build;
-  move.dry_run = dry_run;
+  move.dry_run = options.dry_run;
+  move.strategy = policy->plan.strategy;
 
   std::optional<AliasConfiguration> current;
   auto existing = ctx.lambda.get_alias(name, alias);
@@ -139,6 +143,18 @@ Result<AliasMove> run_promote(StepContext& ctx, const std::string& alias, const 
     return fail(existing.error());
   }
   AliasHistory before = current ? parse_alias_description(current->description) : AliasHistory{};
+  if (before.shift && current->function_version == before.shift->to_version) before.shift.reset();  // stale
+  if (before.shift && before.shift->to_version != resolved->version) {
+    const auto weight = current->additional_version_weights.find(before.shift->to_version);
+    const int percent = weight == current->additional_version_weights.end()
+                            ? 0
+                            : static_cast<int>(weight->second * 100.0 + 0.5);
+    return step_failed(alias + " has a shift in progress: " + describe_shift(alias, *before.shift, percent) +
+                       ". Resume it with `lambda-cd "
+                       "promote " + alias + " --version " + before.shift->to_version + "` or undo it with `lambda-cd "
+                       "rollback " + alias + "` before promoting version " + resolved->version,
+                       ErrorKind::conflict);
+  }
   if (current && current->function_version == resolved->version && current->additional_version_weights.empty()) {
     move.from_version = current->function_version;
     move.unchanged = true;
@@ -151,10 +167,33 @@ Result<AliasMove> run_promote(StepContext& ctx, const std::string& alias, const 
   AliasHistory after = history_after_promote(before, move.from_version, resolved->build);
   move.history = after.previous;
   describe_move(ctx, move);
-  if (dry_run) return move;
-  if (auto w = write_alias(ctx, alias, current, resolved->version, format_alias_description(after)); !w) {
-    return fail(w.error());
+
+  const bool shifting = current && move.from_version != move.to_version && !policy->plan.all_at_once();
+  ShiftGates gates(ctx, policy->gates, alias, move.to_version, "");
+  move.gates = gates.describe();
+  if (shifting) {
+    std::string plan = "strategy " + policy->plan.strategy + ": " + policy->plan.describe();
+    if (!policy->plan.mirrors.empty()) plan += " (as " + policy->plan.mirrors + ")";
+    ctx.observer.message(plan);
+    ctx.observer.message("gates: " + move.gates);
+  } else if (!policy->plan.all_at_once()) {
+    ctx.observer.message(std::string("strategy ") + policy->plan.strategy + " does not apply: " +
+                         (current ? alias + " is already on version " + move.to_version + " (its routing is cleared)"
+                                  : alias + " is new, there is no earlier version to share traffic with"));
   }
+  if (options.dry_run) return move;
+
+  std::string version_arn;
+  if (!policy->gates.before_traffic.empty() || !policy->gates.after_traffic.empty()) {
+    auto config = ctx.lambda.get_function_configuration(name, move.to_version);
+    if (!config) return fail(config.error());
+    version_arn = config->function_arn;
+  }
+  TrafficShift shift(ctx, *policy, ShiftTarget{alias, move.to_version, move.build, version_arn}, current,
+                     options.shift);
+  auto report = shift.run();
+  if (!report) return fail(report.error());
+  move.shift = std::move(*report);
   return move;
 }
 
@@ -170,6 +209,19 @@ Result<AliasMove> run_rollback(StepContext& ctx, const std::string& alias, bool 
     return fail(current.error());
   }
   AliasHistory history = parse_alias_description(current->description);
+  if (history.shift && current->function_version != history.shift->to_version) {
+    AliasMove move;
+    move.alias = alias;
+    move.from_version = current->function_version;
+    move.to_version = current->function_version;
+    move.build = history.build;
+    move.history = history.previous;
+    move.dry_run = dry_run;
+    move.undid_shift = true;
+    auto undone = undo_shift(ctx, *current, dry_run);
+    if (!undone) return fail(undone.error());
+    return move;
+  }
   if (history.previous.empty()) {
     return step_failed("alias " + alias + " has no earlier target recorded (its Description holds lambda-cd's "
                        "history); nothing to roll back to");

@@ -2,11 +2,15 @@
 // `promote ALIAS` and `rollback ALIAS`: move an alias with compare-and-swap on its RevisionId
 // (a concurrent move fails and leaves the alias as the other writer left it). The alias's previous
 // targets travel in its own Description (see alias_history.hpp), so rollback works from any checkout.
+// The move follows the release policy ([release], [release.ALIAS], --strategy): all at once, or a
+// gated canary/linear traffic shift (traffic_shift.hpp) that rolls back on the first tripped gate.
 
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "pipeline/step_context.hpp"
+#include "pipeline/traffic_shift.hpp"
 
 namespace lcd::pipeline {
 
@@ -25,9 +29,27 @@ struct AliasMove {
   bool created = false;
   bool unchanged = false;  // already there; nothing sent
   bool dry_run = false;
+  std::string strategy;     // canonical strategy text, e.g. "canary:10:5m"
+  std::string gates;        // the gates watched, as text
+  std::optional<ShiftReport> shift;  // what the traffic shift did (absent for dry runs and no-ops)
+  bool undid_shift = false;  // rollback: a shift in progress was undone
 };
 
-Result<AliasMove> run_promote(StepContext& ctx, const std::string& alias, const PromoteTarget& target, bool dry_run);
+struct PromoteOptions {
+  std::string strategy;  // --strategy; empty: the release configuration's
+  bool dry_run = false;
+  ShiftOptions shift;
+};
+
+Result<AliasMove> run_promote(StepContext& ctx, const std::string& alias, const PromoteTarget& target,
+                              const PromoteOptions& options);
+inline Result<AliasMove> run_promote(StepContext& ctx, const std::string& alias, const PromoteTarget& target,
+                                     bool dry_run) {
+  PromoteOptions options;
+  options.dry_run = dry_run;
+  return run_promote(ctx, alias, target, options);
+}
+// Puts the alias back on the version before its last move; a shift in progress is undone instead.
 Result<AliasMove> run_rollback(StepContext& ctx, const std::string& alias, bool dry_run);
 
 }  // namespace lcd::pipeline

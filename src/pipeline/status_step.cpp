@@ -1,5 +1,8 @@
 #include "pipeline/status_step.hpp"
 
+#include <cmath>
+
+#include "clients/cloudwatch_client.hpp"
 #include "pipeline/alias_history.hpp"
 #include "pipeline/build_registry.hpp"
 
@@ -22,9 +25,40 @@ BackupsStatus backups_of(StepContext& ctx, const std::string& function_name) {
   return out;
 }
 
+// Fills each alias's metrics (one GetMetricData call per 250 aliases); returns why not, or "".
+std::string read_alias_metrics(StepContext& ctx, StatusReport& report, std::chrono::minutes window) {
+  if (!ctx.cloudwatch) return "no CloudWatch client";
+  const auto& name = report.function_name;
+  const auto now = ctx.clock.now();
+  constexpr size_t k_aliases_per_call = 250;  // two queries each, 500 per call
+  for (size_t from = 0; from < report.aliases.size(); from += k_aliases_per_call) {
+    clients::GetMetricDataRequest request;
+    request.end_time = std::chrono::floor<std::chrono::minutes>(now) + std::chrono::minutes(1);
+    request.start_time = request.end_time - window;
+    const size_t to = std::min(report.aliases.size(), from + k_aliases_per_call);
+    for (size_t i = from; i < to; ++i) {
+      const std::vector<clients::MetricDimension> dims{{"FunctionName", name},
+                                                       {"Resource", name + ":" + report.aliases[i].name}};
+      const int period = static_cast<int>(std::chrono::seconds(window).count());
+      request.queries.push_back({"inv" + std::to_string(i), "AWS/Lambda", "Invocations", dims, period, "Sum", ""});
+      request.queries.push_back({"err" + std::to_string(i), "AWS/Lambda", "Errors", dims, period, "Sum", ""});
+    }
+    auto results = ctx.cloudwatch->get_metric_data(request);
+    if (!results) return results.error().describe();
+    for (size_t i = from; i < to; ++i) report.aliases[i].metrics = AliasMetrics{};
+    for (const auto& r : *results) {
+      const bool inv = r.id.rfind("inv", 0) == 0;
+      const size_t i = std::stoul(r.id.substr(3));
+      if (inv) report.aliases[i].metrics->invocations = r.sum();
+      else report.aliases[i].metrics->errors = r.sum();
+    }
+  }
+  return {};
+}
+
 }  // namespace
 
-Result<StatusReport> run_status(StepContext& ctx) {
+Result<StatusReport> run_status(StepContext& ctx, std::chrono::minutes metrics_window) {
   const auto& name = ctx.config.function.name;
   if (name.empty()) return config_error("no function name: set [function] name in lambda-cd.toml");
   StatusReport report;
@@ -73,7 +107,17 @@ Result<StatusReport> run_status(StepContext& ctx) {
     }
     as.history = h.previous;
     as.additional_version_weights = a.additional_version_weights;
+    if (h.shift && h.shift->to_version != a.function_version) {
+      as.shift = h.shift;
+      if (auto w = a.additional_version_weights.find(h.shift->to_version); w != a.additional_version_weights.end()) {
+        as.shift_percent = static_cast<int>(std::lround(w->second * 100.0));
+      }
+    }
     report.aliases.push_back(std::move(as));
+  }
+  if (!report.aliases.empty()) {
+    report.metrics_window = metrics_window;
+    report.metrics_error = read_alias_metrics(ctx, report, metrics_window);
   }
   report.backups = backups_of(ctx, name);
   return report;

@@ -1,10 +1,14 @@
 #pragma once
 // `status`: $LATEST, the published versions with their builds, each alias with its version,
-// build and recent history, and (with an artifact bucket) the backed-up builds. Read-only.
+// build and recent history, a traffic shift in progress, its recent invocations and error rate
+// from CloudWatch, and (with an artifact bucket) the backed-up builds. Read-only.
 
+#include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "pipeline/alias_history.hpp"
 #include "pipeline/backup_store.hpp"
 #include "pipeline/step_context.hpp"
 
@@ -18,12 +22,22 @@ struct VersionStatus {
   std::string last_modified;
 };
 
+// AWS/Lambda Invocations and Errors summed over the status window for Resource=<fn>:<alias>.
+struct AliasMetrics {
+  double invocations = 0;
+  double errors = 0;
+  double error_rate() const { return invocations > 0 ? errors / invocations : 0.0; }
+};
+
 struct AliasStatus {
   std::string name;
   std::string version;
   std::string build;
   std::vector<std::string> history;  // previous versions, most recent first
   std::map<std::string, double> additional_version_weights;
+  std::optional<ShiftRecord> shift;  // a traffic shift in progress
+  int shift_percent = 0;             // the share the shift's version has now
+  std::optional<AliasMetrics> metrics;
 };
 
 // The backed-up builds in the artifact bucket. Listing them never fails `status`: when it cannot
@@ -46,9 +60,14 @@ struct StatusReport {
   std::string last_update_status;
   std::vector<VersionStatus> versions;
   std::vector<AliasStatus> aliases;
+  std::chrono::minutes metrics_window{0};
+  std::string metrics_error;  // non-empty: metrics could not be read, and why (the rest stands)
   BackupsStatus backups;
 };
 
-Result<StatusReport> run_status(StepContext& ctx);
+inline constexpr std::chrono::minutes k_status_metrics_window{15};
+
+// Metrics are read only when ctx.cloudwatch is set; `metrics_window` is how far back they go.
+Result<StatusReport> run_status(StepContext& ctx, std::chrono::minutes metrics_window = k_status_metrics_window);
 
 }  // namespace lcd::pipeline

@@ -10,6 +10,10 @@
 #include "pipeline/project_config.hpp"
 #include "util/clock.hpp"
 
+namespace lcd::clients {
+class CloudWatchClient;  // clients/cloudwatch_client.hpp
+}
+
 namespace lcd::pipeline {
 
 struct BackupContext;  // pipeline/backup_store.hpp
@@ -30,6 +34,9 @@ struct StepContext {
   // The artifact bucket ([backup] bucket): large packages are staged there and `status` lists the
   // backed-up builds from it. Null when no bucket is configured.
   BackupContext* artifacts = nullptr;
+  // CloudWatch over the same endpoint and credentials: release gates and `status` metrics. Null
+  // when the command does not read metrics.
+  clients::CloudWatchClient* cloudwatch = nullptr;
 };
 
 // A step failed for a reason that is not a configuration error: exit status 1.

@@ -96,8 +96,7 @@ Result<TestOutcome> run_unit_tests(StepContext& ctx) {
   return run_suite(ctx, "test", ctx.config.tests.unit, ctx.config.tests.unit_junit, "unit-tests", {});
 }
 
-Result<std::map<std::string, std::string>> integration_environment(StepContext& ctx) {
-  const auto& config = ctx.config;
+std::map<std::string, std::string> target_environment(const ProjectConfig& config) {
   std::map<std::string, std::string> env;
   if (!config.target.endpoint_url.empty()) {
     env["AWS_ENDPOINT_URL"] = config.target.endpoint_url;
@@ -115,6 +114,12 @@ Result<std::map<std::string, std::string>> integration_environment(StepContext& 
   // So tests can call `lambda-cd invoke` with the same target and credentials (lambda-cd init's do).
   if (auto self = current_executable()) env["LAMBDA_CD_BIN"] = self->string();
   env["LAMBDA_CD_FUNCTION_NAME"] = config.function.name;
+  return env;
+}
+
+Result<std::map<std::string, std::string>> integration_environment(StepContext& ctx) {
+  const auto& config = ctx.config;
+  std::map<std::string, std::string> env = target_environment(config);
   env["LAMBDA_CD_QUALIFIER"] = "$LATEST";
   auto fn = ctx.lambda.get_function_configuration(config.function.name);
   if (!fn) {

@@ -36,6 +36,11 @@ Result<TestOutcome> run_integration_tests(StepContext& ctx);
 // does, so `mocha ...` works without npm's start-up), then `inherited`.
 std::string test_command_path(const std::filesystem::path& root, const std::string& inherited);
 
+// Where the target is, for commands lambda-cd runs against it (integration tests, release hooks):
+// AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_LAMBDA when an endpoint is set, AWS_REGION,
+// AWS_DEFAULT_REGION, the local endpoint's dummy credentials or AWS_PROFILE, LAMBDA_CD_FUNCTION_NAME.
+std::map<std::string, std::string> target_environment(const ProjectConfig& config);
+
 // The environment given to integration tests (exposed for tests and `--dry-run`).
 Result<std::map<std::string, std::string>> integration_environment(StepContext& ctx);
 

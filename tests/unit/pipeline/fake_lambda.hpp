@@ -30,6 +30,7 @@ class FakeLambda : public aws::ServiceCaller {
     std::string version;
     std::string description;
     std::string revision;
+    std::map<std::string, double> weights;  // RoutingConfig.AdditionalVersionWeights
   };
 
   std::string name = "fn";
@@ -239,8 +240,10 @@ class FakeLambda : public aws::ServiceCaller {
     return ok(body.dump());
   }
   json alias_json(const std::string& n, const Alias& a) {
-    return json{{"Name", n}, {"AliasArn", arn() + ":" + n}, {"FunctionVersion", a.version},
-                {"Description", a.description}, {"RevisionId", a.revision}};
+    json j{{"Name", n}, {"AliasArn", arn() + ":" + n}, {"FunctionVersion", a.version},
+           {"Description", a.description}, {"RevisionId", a.revision}};
+    if (!a.weights.empty()) j["RoutingConfig"] = json{{"AdditionalVersionWeights", a.weights}};
+    return j;
   }
   Result<aws::ServiceResponse> alias_op(const aws::ServiceRequest& r, const std::string& alias) {
     if (r.method == "GET" && alias.empty()) {
@@ -263,6 +266,14 @@ class FakeLambda : public aws::ServiceCaller {
       if (body.contains("RevisionId") && body["RevisionId"] != it->second.revision) return precondition();
       if (body.contains("FunctionVersion")) it->second.version = body["FunctionVersion"];
       if (body.contains("Description")) it->second.description = body["Description"];
+      if (body.contains("RoutingConfig")) {
+        it->second.weights.clear();
+        const json weights = body["RoutingConfig"].value("AdditionalVersionWeights", json::object());
+        for (const auto& [v, w] : weights.items()) {
+          if (v == it->second.version) return error(400, "InvalidParameterValueException", "version is primary");
+          it->second.weights[v] = w.get<double>();
+        }
+      }
       it->second.revision = next_revision();
       return ok(alias_json(alias, it->second).dump());
     }
