@@ -9,6 +9,7 @@
 #include <toml++/toml.h>
 
 #include "pipeline/function_role.hpp"
+#include "pipeline/traffic_shift_plan.hpp"
 #include "util/file_io.hpp"
 #include "util/strings.hpp"
 
@@ -140,6 +141,46 @@ std::string check_bucket_name(const std::string& name) {
 #define LCD_TRY(var, expr)                    \
   auto var = (expr);                          \
   if (!var) return fail(var.error())
+
+// The keys of [release] and of each [release.<ALIAS>] table.
+Result<pipeline::ReleaseSettings> read_release(const toml::table& t, const std::string& table, const std::string& source,
+                                               bool allow_alias_tables) {
+  pipeline::ReleaseSettings out;
+  static const std::set<std::string> k_keys{"strategy", "alarms", "max_error_rate", "min_invocations",
+                                            "before_traffic", "after_traffic"};
+  for (const auto& [key, node] : t) {
+    if (k_keys.count(std::string(key.str()))) continue;
+    if (allow_alias_tables && node.is_table()) continue;
+    return config_fail(where(node, source) + ": unknown key '" + std::string(key.str()) + "' in [" + table + "]" +
+                       (allow_alias_tables ? " (per-alias settings go in [release.ALIAS] tables)" : ""));
+  }
+  LCD_TRY(strategy, get_string(t, "strategy", table, source));
+  if (*strategy) {
+    if (auto plan = pipeline::parse_strategy(**strategy); !plan) {
+      return config_fail(where(*t.get("strategy"), source) + ": [" + table + "] " + plan.error().message);
+    }
+    out.strategy = **strategy;
+  }
+  if (t.get("alarms")) {
+    LCD_TRY(alarms, get_strings(t, "alarms", table, source));
+    out.alarms = *alarms;
+  }
+  if (const toml::node* n = t.get("max_error_rate")) {
+    if (!n->is_number()) return config_fail(where(*n, source) + ": [" + table + "] max_error_rate must be a number");
+    double v = n->is_integer() ? static_cast<double>(n->value<int64_t>().value()) : n->value<double>().value();
+    if (v < 0 || v > 1) {
+      return config_fail(where(*n, source) + ": [" + table + "] max_error_rate is a fraction from 0 to 1 (0.05 means 5%)");
+    }
+    out.max_error_rate = v;
+  }
+  LCD_TRY(min_invocations, get_int(t, "min_invocations", table, source, 1, 1000000000));
+  if (*min_invocations) out.min_invocations = **min_invocations;
+  LCD_TRY(before, get_string(t, "before_traffic", table, source));
+  if (*before) out.before_traffic = **before;
+  LCD_TRY(after, get_string(t, "after_traffic", table, source));
+  if (*after) out.after_traffic = **after;
+  return out;
+}
 
 std::optional<fs::path> find_upwards(fs::path dir) {
   std::error_code ec;
@@ -275,6 +316,17 @@ Result<void> apply_toml(const std::string& text, const std::string& source, CliC
     }
     LCD_TRY(capabilities, get_strings(*st, "capabilities", "stack", source));
     config.stack.capabilities = *capabilities;
+  }
+  if (!err) return err;
+  if (const auto* r = subtable(root, "release", err, source)) {
+    LCD_TRY(defaults, read_release(*r, "release", source, true));
+    project.release.defaults = *defaults;
+    for (const auto& [key, node] : *r) {
+      if (!node.is_table()) continue;
+      const std::string alias(key.str());
+      LCD_TRY(own, read_release(*node.as_table(), "release." + alias, source, false));
+      project.release.per_alias[alias] = *own;
+    }
   }
   if (!err) return err;
   if (const auto* l = subtable(root, "local", err, source)) {

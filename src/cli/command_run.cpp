@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "clients/cloudwatch_client.hpp"
 #include "clients/s3_client.hpp"
 #include "clients/sts_client.hpp"
 #include "pipeline/function_role.hpp"
@@ -90,6 +91,10 @@ Result<std::unique_ptr<CommandRun>> CommandRun::open(const GlobalOptions& global
   run->m_lambda = std::make_unique<clients::LambdaClient>(*run->m_caller);
   run->m_ctx = std::make_unique<pipeline::StepContext>(pipeline::StepContext{
       config.project, *run->m_lambda, system_clock(), run->observer, run->m_launcher, {}, {}, target_id});
+  if (needs.endpoint) {
+    run->m_cloudwatch = std::make_unique<clients::CloudWatchClient>(*run->m_caller);
+    run->m_ctx->cloudwatch = run->m_cloudwatch.get();
+  }
   if (needs.endpoint && !config.backup_bucket.empty()) {
     run->m_s3 = std::make_unique<clients::S3Client>(*run->m_caller);
     run->m_artifacts = std::make_unique<pipeline::BackupContext>(

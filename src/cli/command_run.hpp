@@ -16,6 +16,7 @@
 
 namespace lcd::clients {
 class S3Client;
+class CloudWatchClient;
 }
 
 namespace lcd::cli {
@@ -38,6 +39,8 @@ class CommandRun {
   std::string target_description;  // "local endpoint http://... (state DIR)" or "AWS eu-west-1, profile default"
   pipeline::StepContext& ctx() { return *m_ctx; }
   clients::LambdaClient& lambda() { return *m_lambda; }
+  // The signed AWS request layer every client of this run shares (other services: Logs, ...).
+  aws::ServiceCaller& caller() { return *m_caller; }
   // The [backup] bucket over the same endpoint and credentials; null when no bucket is configured
   // (or the command talks to no endpoint). Also set as ctx().artifacts.
   pipeline::BackupContext* artifacts() { return m_artifacts.get(); }
@@ -51,6 +54,7 @@ class CommandRun {
   std::unique_ptr<aws::ServiceCaller> m_caller;
   std::unique_ptr<clients::LambdaClient> m_lambda;
   std::unique_ptr<clients::S3Client> m_s3;
+  std::unique_ptr<clients::CloudWatchClient> m_cloudwatch;
   std::unique_ptr<pipeline::BackupContext> m_artifacts;
   pipeline::SystemProcessLauncher m_launcher;
   std::unique_ptr<pipeline::StepContext> m_ctx;

@@ -142,6 +142,21 @@ void ConsoleObserver::command_output(std::string_view step, std::string_view chu
   }
 }
 
+void ConsoleObserver::traffic(const pipeline::TrafficEvent& e) {
+  end_progress_line();
+  if (m_format == OutputFormat::json) {
+    nlohmann::json j{{"event", "traffic"},     {"phase", e.phase},   {"alias", e.alias},
+                     {"from_version", e.from_version}, {"to_version", e.to_version}, {"percent", e.percent},
+                     {"step", e.step},         {"steps", e.steps},   {"text", e.text}};
+    std::fprintf(m_err, "%s\n", j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+    std::fflush(m_err);
+    return;
+  }
+  if (m_verbosity < 0 || (e.phase == "check" && m_verbosity < 1)) return;
+  std::fprintf(m_out, "    %s\n", e.text.c_str());
+  std::fflush(m_out);
+}
+
 void ConsoleObserver::line(std::string_view text) {
   end_progress_line();
   if (m_format == OutputFormat::json) return event("message", "", text);

@@ -24,6 +24,8 @@ class ConsoleObserver final : public pipeline::Observer {
   void warning(std::string_view text) override;
   void command_output(std::string_view step, std::string_view chunk) override;
   void progress(std::string_view task, uint64_t done, uint64_t total, std::string_view detail) override;
+  // Text: a line per step, rollback and resume (gate checks at -v); json: a "traffic" event each.
+  void traffic(const pipeline::TrafficEvent& event) override;
   // A plain line of command output (text mode: stdout; json mode: a "message" event on stderr).
   void line(std::string_view text);
 

@@ -32,9 +32,24 @@ json to_json(const pipeline::PublishOutcome& p) {
 }
 
 json to_json(const pipeline::AliasMove& m) {
-  return json{{"dry_run", m.dry_run}, {"alias", m.alias}, {"from_version", m.from_version},
-              {"to_version", m.to_version}, {"build", m.build}, {"history", m.history},
-              {"created", m.created}, {"unchanged", m.unchanged}};
+  json j{{"dry_run", m.dry_run}, {"alias", m.alias}, {"from_version", m.from_version},
+         {"to_version", m.to_version}, {"build", m.build}, {"history", m.history},
+         {"created", m.created}, {"unchanged", m.unchanged}};
+  if (!m.strategy.empty()) j["strategy"] = m.strategy;
+  if (!m.gates.empty()) j["gates"] = m.gates;
+  if (m.undid_shift) j["undid_shift"] = true;
+  if (m.shift) {
+    json s{{"strategy", m.shift->strategy}, {"resumed", m.shift->resumed}, {"percents", m.shift->percents},
+           {"completed", m.shift->completed}, {"rolled_back", m.shift->rolled_back}};
+    if (!m.shift->mirrors.empty()) s["mirrors"] = m.shift->mirrors;
+    if (m.shift->last_reading) {
+      const auto& r = *m.shift->last_reading;
+      s["error_rate"] = json{{"invocations", r.invocations}, {"errors", r.errors}, {"throttles", r.throttles},
+                             {"rate", r.rate()}};
+    }
+    j["shift"] = s;
+  }
+  return j;
 }
 
 json to_json(const pipeline::BackupManifest& m) {
@@ -74,9 +89,21 @@ json to_json(const pipeline::StatusReport& s) {
   for (const auto& a : s.aliases) {
     json aj{{"name", a.name}, {"version", a.version}, {"build", a.build}, {"history", a.history}};
     if (!a.additional_version_weights.empty()) aj["additional_version_weights"] = a.additional_version_weights;
+    if (a.shift) {
+      aj["shift"] = json{{"to_version", a.shift->to_version}, {"to_build", a.shift->to_build},
+                         {"percent", a.shift_percent}, {"started", a.shift->started}};
+    }
+    if (a.metrics) {
+      aj["metrics"] = json{{"invocations", a.metrics->invocations}, {"errors", a.metrics->errors},
+                           {"error_rate", a.metrics->error_rate()}};
+    }
     aliases.push_back(aj);
   }
   j["aliases"] = aliases;
+  if (!s.aliases.empty()) {
+    j["metrics"] = json{{"window_minutes", s.metrics_window.count()},
+                        {"error", s.metrics_error.empty() ? json(nullptr) : json(s.metrics_error)}};
+  }
   return j;
 }
 

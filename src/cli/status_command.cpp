@@ -5,6 +5,7 @@
 #include "cli/commands.hpp"
 #include "cli/drift_check.hpp"
 #include "cli/outcome_json.hpp"
+#include "pipeline/traffic_shift.hpp"
 #include "util/strings.hpp"
 
 namespace lcd::cli {
@@ -58,6 +59,17 @@ void print_status(const pipeline::StatusReport& s, size_t max_versions) {
     for (const auto& [v, w] : a.additional_version_weights) {
       std::printf("  %-10s   + %.0f%% to version %s\n", "", w * 100.0, v.c_str());
     }
+    if (a.shift) std::printf("  %-10s   %s\n", "", pipeline::describe_shift(a.name, *a.shift, a.shift_percent).c_str());
+    if (a.metrics) {
+      const auto& m = *a.metrics;
+      std::printf("  %-10s   last %s: %.0f invocations, %.0f errors", "",
+                  pipeline::format_duration_text(s.metrics_window).c_str(), m.invocations, m.errors);
+      if (m.invocations > 0) std::printf(" (%s)", pipeline::format_percent(m.error_rate()).c_str());
+      std::printf("\n");
+    }
+  }
+  if (!s.aliases.empty() && !s.metrics_error.empty()) {
+    std::printf("  (invocations and error rates unavailable: %s)\n", s.metrics_error.c_str());
   }
   print_backups(s.backups, max_versions);
   std::fflush(stdout);
@@ -69,12 +81,20 @@ void add_status_command(CLI::App& app, GlobalOptions& globals, int& exit_code) {
   struct Options {
     std::string function;
     bool all = false;
+    std::string window = "15m";
   };
   auto opts = std::make_shared<Options>();
-  auto* cmd = app.add_subcommand("status", "$LATEST, versions with their builds, aliases with version and history, backed-up builds");
+  auto* cmd = app.add_subcommand("status", "$LATEST, versions with their builds, aliases with version, history, shift in progress and recent error rate, backed-up builds");
   cmd->add_option("--function", opts->function, "Function name (default [function] name)");
   cmd->add_flag("--all", opts->all, "List every version and backed-up build (default: the 20 newest)");
+  cmd->add_option("--window", opts->window, "How far back each alias's invocations and errors are summed (e.g. 15m, 1h)")
+      ->capture_default_str();
   cmd->callback([&globals, &exit_code, opts] {
+    auto window = pipeline::parse_duration(opts->window);
+    if (!window) {
+      exit_code = finish_error(globals, "status", window.error());
+      return;
+    }
     RunNeeds needs;
     needs.config_file = opts->function.empty();
     needs.function_override = opts->function;
@@ -84,7 +104,9 @@ void add_status_command(CLI::App& app, GlobalOptions& globals, int& exit_code) {
       return;
     }
     auto& r = **run;
-    auto report = pipeline::run_status(r.ctx());
+    // CloudWatch periods are whole minutes.
+    const auto minutes = std::chrono::ceil<std::chrono::minutes>(*window);
+    auto report = pipeline::run_status(r.ctx(), minutes);
     if (!report) {
       exit_code = finish_error(globals, "status", report.error());
       return;

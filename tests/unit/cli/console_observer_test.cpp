@@ -124,3 +124,49 @@ TEST(ConsoleObserver, ProgressInJsonModeIsOneEventAndStdoutStaysClean) {
   EXPECT_EQ(event["event"], "progress");
   EXPECT_EQ(event["text"], "uploading s3://b/k: done, part 3/3");
 }
+
+TEST(ConsoleObserver, TrafficStepsAreLinesAndJsonEvents) {
+  pipeline::TrafficEvent step;
+  step.phase = "step";
+  step.alias = "PROD";
+  step.from_version = "1";
+  step.to_version = "2";
+  step.percent = 20;
+  step.step = 1;
+  step.steps = 2;
+  step.text = "PROD: 20% to version 2, 80% on version 1 (step 1 of 2, canary:20:10s); next step in 10s";
+  pipeline::TrafficEvent check = step;
+  check.phase = "check";
+  check.text = "PROD: version 2 failed 0.0% of 12 requests so far";
+  {
+    Captured c;
+    ConsoleObserver o(OutputFormat::text, 0, c.out, c.err);
+    o.traffic(step);
+    o.traffic(check);
+    EXPECT_EQ(c.out_text(), "    " + step.text + "\n");  // checks only at -v
+    EXPECT_EQ(c.err_text(), "");
+  }
+  {
+    Captured c;
+    ConsoleObserver o(OutputFormat::text, 1, c.out, c.err);
+    o.traffic(check);
+    EXPECT_EQ(c.out_text(), "    " + check.text + "\n");
+  }
+  {
+    Captured c;
+    ConsoleObserver o(OutputFormat::json, 0, c.out, c.err);
+    o.traffic(step);
+    o.traffic(check);
+    EXPECT_EQ(c.out_text(), "");
+    auto lines = c.err_text();
+    ASSERT_EQ(count(lines, "\n"), 2u);
+    auto first = nlohmann::json::parse(lines.substr(0, lines.find('\n')));
+    EXPECT_EQ(first["event"], "traffic");
+    EXPECT_EQ(first["phase"], "step");
+    EXPECT_EQ(first["alias"], "PROD");
+    EXPECT_EQ(first["to_version"], "2");
+    EXPECT_EQ(first["percent"], 20);
+    EXPECT_EQ(first["step"], 1);
+    EXPECT_EQ(first["steps"], 2);
+  }
+}

@@ -518,3 +518,44 @@ TEST(TrafficShift, TwoShiftsNeverInterleaveAndTheLoserSaysSo) {
 
 }  // namespace
 }  // namespace lcd::pipeline
+
+namespace lcd::pipeline {
+namespace {
+
+TEST(StatusMetrics, EachAliasGetsItsInvocationsAndErrorRate) {
+  ShiftBench b;
+  b.lambda_service.aliases["STAGE"] = {"2", "lambda-cd build=2", "rev-s", {}};
+  b.failing["1"] = 0.25;
+  b.drive(std::chrono::seconds(8));  // 80 requests through PROD, a quarter failing
+  auto status = run_status(*b.ctx, std::chrono::minutes(15));
+  ASSERT_TRUE(status) << status.error().describe();
+  EXPECT_TRUE(status->metrics_error.empty()) << status->metrics_error;
+  ASSERT_EQ(status->aliases.size(), 2u);
+  const auto& prod = status->aliases[0];
+  EXPECT_EQ(prod.name, "PROD");
+  ASSERT_TRUE(prod.metrics);
+  EXPECT_DOUBLE_EQ(prod.metrics->invocations, 80);
+  EXPECT_DOUBLE_EQ(prod.metrics->errors, 20);
+  EXPECT_DOUBLE_EQ(prod.metrics->error_rate(), 0.25);
+  ASSERT_TRUE(status->aliases[1].metrics);
+  EXPECT_DOUBLE_EQ(status->aliases[1].metrics->invocations, 0);
+  EXPECT_EQ(b.cw_service.count("GetMetricData"), 1);
+  auto body = b.cw_service.log.back().body;
+  EXPECT_NE(body.find("Dimensions.member.2.Value=fn%3ASTAGE"), std::string::npos);
+}
+
+TEST(StatusMetrics, UnavailableMetricsSayWhyAndTheRestStands) {
+  ShiftBench b;
+  Error e{ErrorKind::invalid, "Service 'monitoring' is not served by lambda-cd local"};
+  e.code = "UnknownServiceException";
+  e.http_status = 400;
+  b.cw_service.fail_with = e;
+  auto status = run_status(*b.ctx);
+  ASSERT_TRUE(status) << status.error().describe();
+  EXPECT_EQ(status->aliases.size(), 1u);
+  EXPECT_FALSE(status->aliases[0].metrics);
+  EXPECT_EQ(status->metrics_error, "UnknownServiceException (400): Service 'monitoring' is not served by lambda-cd local");
+}
+
+}  // namespace
+}  // namespace lcd::pipeline
