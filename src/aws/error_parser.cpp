@@ -158,7 +158,9 @@ Error parse_error_response(Protocol protocol, int status, const HeaderList& head
         parse_json_error(headers, body, error);
         break;
       case Protocol::query_xml:
-        parse_xml_error(body, error);
+        // An endpoint that does not serve the service may answer in JSON whatever the protocol.
+        if (starts_with(trim(body), "{")) parse_json_error(headers, body, error);
+        else parse_xml_error(body, error);
         break;
       case Protocol::rest_xml:
         if (trim(body).empty() || iequals(method, "HEAD")) {

@@ -106,8 +106,9 @@ Result<void> write_alias(StepContext& ctx, const std::string& alias, const std::
   return fail(updated.error());
 }
 
-void describe_move(StepContext& ctx, const AliasMove& m) {
+void describe_move(StepContext& ctx, const AliasMove& m, bool shifting) {
   std::string what = m.dry_run ? "would move " : "moved ";
+  if (shifting) what = m.dry_run ? "would shift " : "shifting ";
   if (m.created) what = m.dry_run ? "would create " : "created ";
   std::string text = what + m.alias + " ";
   if (!m.from_version.empty()) text += "from version " + m.from_version + " ";
@@ -166,9 +167,8 @@ Result<AliasMove> run_promote(StepContext& ctx, const std::string& alias, const 
   if (current) move.from_version = current->function_version;
   AliasHistory after = history_after_promote(before, move.from_version, resolved->build);
   move.history = after.previous;
-  describe_move(ctx, move);
-
   const bool shifting = current && move.from_version != move.to_version && !policy->plan.all_at_once();
+  describe_move(ctx, move, shifting);
   ShiftGates gates(ctx, policy->gates, alias, move.to_version, "");
   move.gates = gates.describe();
   if (shifting) {
@@ -239,7 +239,7 @@ Result<AliasMove> run_rollback(StepContext& ctx, const std::string& alias, bool 
   after.build = move.build;
   after.previous.assign(history.previous.begin() + 1, history.previous.end());
   move.history = after.previous;
-  describe_move(ctx, move);
+  describe_move(ctx, move, false);
   if (dry_run) return move;
   std::optional<AliasConfiguration> cur = std::move(*current);
   if (auto w = write_alias(ctx, alias, cur, move.to_version, format_alias_description(after)); !w) {

@@ -97,6 +97,14 @@ TEST(QueryXmlError, ErrorsWrapperAndEntities) {
   EXPECT_EQ(exists.kind, ErrorKind::conflict);
 }
 
+TEST(QueryXmlError, AJsonAnswerToAQueryRequestIsStillRead) {
+  // An endpoint that does not serve the service answers in its own (JSON) shape.
+  Error e = parse_error_response(Protocol::query_xml, 400, {{"x-amzn-ErrorType", "UnknownServiceException"}},
+                                 "{\"Type\":\"User\",\"message\":\"Service 'monitoring' is not served\"}");
+  EXPECT_EQ(e.code, "UnknownServiceException");
+  EXPECT_EQ(e.message, "Service 'monitoring' is not served");
+}
+
 TEST(RestXmlError, S3ErrorDocument) {
   Error e = parse_error_response(
       Protocol::rest_xml, 404, {{"x-amz-request-id", "4442587FB7D0A2F9"}},
