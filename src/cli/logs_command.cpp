@@ -6,7 +6,8 @@
 #include "clients/cloudwatch_client.hpp"
 #include "clients/logs_client.hpp"
 #include "pipeline/log_tail.hpp"
-#include "pipeline/traffic_shift_plan.hpp"
+#include "pipeline/step_context.hpp"
+#include "util/duration.hpp"
 
 namespace lcd::cli {
 namespace {
@@ -14,7 +15,7 @@ namespace {
 // "10m", "1h30m" back from now, or an ISO 8601 UTC time.
 Result<std::chrono::system_clock::time_point> parse_since(const std::string& text, Clock& clock) {
   if (auto t = clients::parse_iso8601(text)) return *t;
-  auto d = pipeline::parse_duration(text);
+  auto d = parse_duration(text);
   if (!d) {
     return pipeline::config_error("--since '" + text + "' is neither a duration (10m, 1h, 2h30m) nor an ISO 8601 "
                                   "UTC time (2026-11-26T12:00:00Z)");

@@ -6,6 +6,7 @@
 #include "cli/drift_check.hpp"
 #include "cli/outcome_json.hpp"
 #include "pipeline/traffic_shift.hpp"
+#include "util/duration.hpp"
 #include "util/strings.hpp"
 
 namespace lcd::cli {
@@ -63,7 +64,7 @@ void print_status(const pipeline::StatusReport& s, size_t max_versions) {
     if (a.metrics) {
       const auto& m = *a.metrics;
       std::printf("  %-10s   last %s: %.0f invocations, %.0f errors", "",
-                  pipeline::format_duration_text(s.metrics_window).c_str(), m.invocations, m.errors);
+                  format_duration(s.metrics_window).c_str(), m.invocations, m.errors);
       if (m.invocations > 0) std::printf(" (%s)", pipeline::format_percent(m.error_rate()).c_str());
       std::printf("\n");
     }
@@ -90,9 +91,11 @@ void add_status_command(CLI::App& app, GlobalOptions& globals, int& exit_code) {
   cmd->add_option("--window", opts->window, "How far back each alias's invocations and errors are summed (e.g. 15m, 1h)")
       ->capture_default_str();
   cmd->callback([&globals, &exit_code, opts] {
-    auto window = pipeline::parse_duration(opts->window);
-    if (!window) {
-      exit_code = finish_error(globals, "status", window.error());
+    auto window = parse_duration(opts->window);
+    if (!window || window->count() <= 0) {
+      exit_code = finish_error(globals, "status",
+                               Error{ErrorKind::invalid, "--window '" + opts->window + "' is not a duration (e.g. 15m, 1h)",
+                                     pipeline::k_config_error});
       return;
     }
     RunNeeds needs;

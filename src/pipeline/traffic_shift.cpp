@@ -5,6 +5,7 @@
 
 #include "clients/cloudwatch_client.hpp"
 #include "util/crypto.hpp"
+#include "util/duration.hpp"
 
 namespace lcd::pipeline {
 namespace {
@@ -197,7 +198,7 @@ Result<TrafficShift::Phase> TrafficShift::step() {
   emit("step", m_target.alias + ": " + std::to_string(m_percent) + "% to version " + m_target.to_version + ", " +
                    std::to_string(100 - m_percent) + "% on version " + m_from + " (step " +
                    std::to_string(step_number()) + " of " + std::to_string(percents.size() + 1) + ", " +
-                   m_policy.plan.strategy + "); next step in " + format_duration_text(m_policy.plan.interval));
+                   m_policy.plan.strategy + "); next step in " + format_duration(m_policy.plan.interval));
   m_wait_until = m_ctx.clock.monotonic() + m_policy.plan.interval;
   return Phase::wait;
 }

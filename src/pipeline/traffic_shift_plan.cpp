@@ -1,9 +1,11 @@
 #include "pipeline/traffic_shift_plan.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <regex>
 
 #include "pipeline/step_context.hpp"
+#include "util/duration.hpp"
 #include "util/strings.hpp"
 
 namespace lcd::pipeline {
@@ -31,7 +33,7 @@ Result<int> parse_percent(std::string_view text, std::string_view strategy) {
 
 ShiftPlan canary(int percent, std::chrono::seconds wait) {
   ShiftPlan p;
-  p.strategy = "canary:" + std::to_string(percent) + ":" + format_duration_text(wait);
+  p.strategy = "canary:" + std::to_string(percent) + ":" + format_duration(wait);
   p.percents = {percent};
   p.interval = wait;
   if (wait.count() % 60 == 0 && predefined_canary(percent, wait.count() / 60)) {
@@ -42,7 +44,7 @@ ShiftPlan canary(int percent, std::chrono::seconds wait) {
 
 ShiftPlan linear(int percent, std::chrono::seconds every) {
   ShiftPlan p;
-  p.strategy = "linear:" + std::to_string(percent) + ":" + format_duration_text(every);
+  p.strategy = "linear:" + std::to_string(percent) + ":" + format_duration(every);
   for (int w = percent; w < 100; w += percent) p.percents.push_back(w);
   p.interval = every;
   if (every.count() % 60 == 0 && predefined_linear(percent, every.count() / 60)) {
@@ -70,50 +72,20 @@ tl::unexpected<Error> unknown_strategy(std::string_view text) {
 
 std::string ShiftPlan::describe() const {
   if (percents.empty()) return "100% at once";
-  const std::string wait = format_duration_text(interval);
+  const std::string wait = format_duration(interval);
   if (percents.size() == 1) return std::to_string(percents[0]) + "% for " + wait + ", then 100%";
   return std::to_string(percents.front()) + "% to " + std::to_string(percents.back()) + "% in steps of " +
          std::to_string(percents[0]) + "% every " + wait + ", then 100%";
 }
 
-Result<std::chrono::seconds> parse_duration(std::string_view text) {
-  auto bad = [&]() {
+Result<std::chrono::seconds> parse_interval(std::string_view text) {
+  const bool has_unit = std::any_of(text.begin(), text.end(), [](char c) { return c < '0' || c > '9'; });
+  auto d = parse_duration(text);
+  if (!d || !has_unit || d->count() % 1000 != 0) {
     return config_error("'" + std::string(text) + "' is not a duration: use a number with a unit, e.g. 30s, 5m, 1h, 1m30s");
-  };
-  if (text.empty()) return bad();
-  long long total = 0;
-  size_t i = 0;
-  while (i < text.size()) {
-    size_t digits = i;
-    while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') ++digits;
-    if (digits == i || digits == text.size() || digits - i > 7) return bad();
-    long long n = std::stoll(std::string(text.substr(i, digits - i)));
-    switch (text[digits]) {
-      case 's': total += n; break;
-      case 'm': total += n * 60; break;
-      case 'h': total += n * 3600; break;
-      default: return bad();
-    }
-    i = digits + 1;
   }
-  if (total < 1) return config_error("'" + std::string(text) + "': the duration must be at least 1s");
-  return std::chrono::seconds(total);
-}
-
-std::string format_duration_text(std::chrono::seconds d) {
-  long long s = d.count();
-  if (s <= 0) return "0s";
-  std::string out;
-  if (s >= 3600) {
-    out += std::to_string(s / 3600) + "h";
-    s %= 3600;
-  }
-  if (s >= 60) {
-    out += std::to_string(s / 60) + "m";
-    s %= 60;
-  }
-  if (s > 0) out += std::to_string(s) + "s";
-  return out;
+  if (d->count() < 1000) return config_error("'" + std::string(text) + "': the duration must be at least 1s");
+  return std::chrono::duration_cast<std::chrono::seconds>(*d);
 }
 
 Result<ShiftPlan> parse_strategy(std::string_view input) {
@@ -129,7 +101,7 @@ Result<ShiftPlan> parse_strategy(std::string_view input) {
     if (parts.size() != 3) return unknown_strategy(text);
     auto percent = parse_percent(parts[1], text);
     if (!percent) return fail(percent.error());
-    auto wait = parse_duration(parts[2]);
+    auto wait = parse_interval(parts[2]);
     if (!wait) {
       return config_error("strategy '" + text + "': " + wait.error().message);
     }

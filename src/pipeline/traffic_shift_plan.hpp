@@ -30,10 +30,9 @@ struct ShiftPlan {
 
 Result<ShiftPlan> parse_strategy(std::string_view text);
 
-// "30s", "5m", "1h", "1m30s" (at least one second); errors name the text.
-Result<std::chrono::seconds> parse_duration(std::string_view text);
-// The shortest of those forms: 90s -> "1m30s", 300s -> "5m".
-std::string format_duration_text(std::chrono::seconds d);
+// A strategy's WAIT / EVERY: a duration (util/duration.hpp) with its unit written out and in whole
+// seconds, at least 1s ("5" is refused: CodeDeploy counts minutes, people often mean seconds).
+Result<std::chrono::seconds> parse_interval(std::string_view text);
 
 inline constexpr double k_default_max_error_rate = 0.05;
 inline constexpr int k_default_min_invocations = 20;

@@ -172,16 +172,17 @@ TEST(ShiftPlan, BadStrategiesAreConfigurationErrorsThatSayWhy) {
   }
 }
 
-TEST(ShiftPlan, Durations) {
-  EXPECT_EQ(*parse_duration("45s"), seconds(45));
-  EXPECT_EQ(*parse_duration("2h"), seconds(7200));
-  EXPECT_EQ(*parse_duration("1h2m3s"), seconds(3723));
-  EXPECT_FALSE(parse_duration("5"));
-  EXPECT_FALSE(parse_duration("m"));
-  EXPECT_FALSE(parse_duration("5d"));
-  EXPECT_FALSE(parse_duration("-5s"));
-  EXPECT_EQ(format_duration_text(seconds(90)), "1m30s");
-  EXPECT_EQ(format_duration_text(seconds(3600)), "1h");
+TEST(ShiftPlan, Intervals) {
+  EXPECT_EQ(*parse_interval("45s"), seconds(45));
+  EXPECT_EQ(*parse_interval("2h"), seconds(7200));
+  EXPECT_EQ(*parse_interval("1h2m3s"), seconds(3723));
+  EXPECT_FALSE(parse_interval("5"));
+  EXPECT_FALSE(parse_interval("m"));
+  EXPECT_FALSE(parse_interval("1500ms"));
+  EXPECT_FALSE(parse_interval("-5s"));
+  EXPECT_FALSE(parse_interval("0s"));
+  EXPECT_EQ(parse_strategy("canary:10:1m30s")->strategy, "canary:10:1m30s");
+  EXPECT_EQ(parse_strategy("linear:10:60s")->strategy, "linear:10:1m");
 }
 
 TEST(ShiftPlan, PerAliasSettingsOverrideTheDefaultsKeyByKey) {
