@@ -71,6 +71,21 @@ double min_samples_for(const std::string& extended_statistic) {
   return p >= 0.5 ? 10.0 / (1.0 - p) : 10.0 / p;
 }
 
+// Alarms are evaluated at multiples of their period (at most a minute): the step an evaluation at
+// `now_s` belongs to.
+int64_t evaluation_step_start(const json& def, int64_t now_s) {
+  int64_t period = def.value("Period", 0);
+  if (def.contains("Metrics")) {
+    for (const auto& q : def["Metrics"]) {
+      if (!q.value("ReturnData", true)) continue;
+      period = q.contains("MetricStat") ? q["MetricStat"].value("Period", 60) : q.value("Period", 60);
+    }
+  }
+  if (period <= 0) period = 60;
+  const int64_t step = std::min<int64_t>(period, 60);
+  return now_s / step * step;
+}
+
 }  // namespace
 
 CloudWatchService::OpResult CloudWatchService::put_metric_alarm(const RpcInput& in, const RequestContext& context) {
@@ -333,6 +348,12 @@ CloudWatchService::OpResult CloudWatchService::set_alarm_state(const RpcInput& i
   it->state_reason_data = reason_data;
   it->state_updated_ms = now_ms;
   if (auto saved = m_store->put_alarm(*it); !saved) return api_fail(internal_error(saved.error().message));
+  // The state set holds until the alarm's next evaluation (the next period), as on CloudWatch; an
+  // evaluation still due for the current one would undo it at once.
+  json def = json::parse(it->definition_json, nullptr, false);
+  if (def.is_object()) {
+    m_last_evaluated_s[alarm_key(context.region, context.account_id, name)] = evaluation_step_start(def, now_ms / 1000);
+  }
   return json::object();
 }
 
@@ -346,16 +367,7 @@ int CloudWatchService::evaluate_alarms(int64_t now_ms) {
   for (auto& alarm : *all) {
     json def = json::parse(alarm.definition_json, nullptr, false);
     if (!def.is_object()) continue;
-    int64_t period = def.value("Period", 0);
-    if (def.contains("Metrics")) {
-      for (const auto& q : def["Metrics"]) {
-        if (!q.value("ReturnData", true)) continue;
-        period = q.contains("MetricStat") ? q["MetricStat"].value("Period", 60) : q.value("Period", 60);
-      }
-    }
-    if (period <= 0) period = 60;
-    int64_t step = std::min<int64_t>(period, 60);
-    int64_t at_s = now_s / step * step;
+    int64_t at_s = evaluation_step_start(def, now_s);
     std::string key = alarm_key(alarm.region, alarm.account, alarm.name);
     auto last = m_last_evaluated_s.find(key);
     if (last != m_last_evaluated_s.end() && last->second >= at_s) continue;

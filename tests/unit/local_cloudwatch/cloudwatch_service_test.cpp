@@ -275,6 +275,26 @@ TEST_F(CloudWatchServiceTest, AlarmsEvaluateOnTheirPeriodAndSetAlarmStateLastsUn
   EXPECT_TRUE(json::parse(after.body)["MetricAlarms"].empty());
 }
 
+TEST_F(CloudWatchServiceTest, SetAlarmStateOnANewAlarmHoldsUntilTheNextPeriod) {
+  m_clock.set(k_t0 + 10 * 60000 + 5000);  // 12:10:05
+  auto put = query("PutMetricAlarm", {{"AlarmName", "gate"}, {"MetricName", "Errors"}, {"Namespace", "AWS/Lambda"},
+                                      {"Statistic", "Sum"}, {"Period", "60"}, {"EvaluationPeriods", "1"},
+                                      {"Threshold", "1000"}, {"ComparisonOperator", "GreaterThanThreshold"},
+                                      {"TreatMissingData", "notBreaching"}});
+  ASSERT_EQ(put.status, 200) << put.body;
+  // Set before the endpoint's first evaluation of the new alarm: that evaluation is not due until 12:11.
+  auto set = json10("SetAlarmState", {{"AlarmName", "gate"}, {"StateValue", "ALARM"}, {"StateReason", "drill"}});
+  ASSERT_EQ(set.status, 200) << set.body;
+  EXPECT_EQ(m_service->evaluate_alarms(m_clock.ms() + 1000), 0);
+  auto state = [&] {
+    return json::parse(json10("DescribeAlarms", {{"AlarmNames", {"gate"}}}).body)["MetricAlarms"][0]["StateValue"];
+  };
+  EXPECT_EQ(state(), "ALARM");
+  m_clock.set(k_t0 + 11 * 60000 + 1000);  // 12:11:01
+  EXPECT_EQ(m_service->evaluate_alarms(m_clock.ms()), 1);
+  EXPECT_EQ(state(), "OK");
+}
+
 TEST_F(CloudWatchServiceTest, PutMetricDataValidatesAndAggregates) {
   auto put = json10("PutMetricData", {{"Namespace", "App"},
                                       {"MetricData",
