@@ -222,6 +222,10 @@ def alarm_rolls_back(project, traffic):
            ":PROD", "--statistic", "Sum", "--period", "60", "--evaluation-periods", "1", "--threshold", "1000",
            "--comparison-operator", "GreaterThanThreshold", "--treat-missing-data", "notBreaching")
     project.configure('[release.PROD]\nalarms = ["%s"]' % ALARM)
+    # A state set by set-alarm-state lasts until the alarm's next evaluation, at the next minute here:
+    # start early enough in a minute that the gate (checked every 5 s) sees it first.
+    while time.time() % 60 > 40:
+        time.sleep(0.5)
     try:
         proc = project.start("promote", "PROD", "--build", "3", "--strategy", "canary:20:60s")
         seen = []
