@@ -6,6 +6,7 @@
 #include "aws/terminal_prompt.hpp"
 #include "sigv4/signer.hpp"
 #include "util/crypto.hpp"
+#include "util/duration.hpp"
 #include "util/encoding.hpp"
 #include "util/strings.hpp"
 
@@ -128,6 +129,7 @@ Result<ServiceResponse> AwsClient::call(const ServiceRequest& request) {
   const std::string label = request.operation.empty() ? request.service + " " + request.method : request.operation;
   bool retried = false;
   bool last_retry_was_network = false;
+  const auto started = m_clock.monotonic();
   for (int attempt = 1;; ++attempt) {
     auto http = build_signed_request(request);
     if (!http) {
@@ -153,18 +155,28 @@ Result<ServiceResponse> AwsClient::call(const ServiceRequest& request) {
     }
     error.message = redact_secrets(std::move(error.message), m_config.secrets());
 
-    auto delay = m_retry.next_delay(error, attempt);
+    const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(m_clock.monotonic() - started);
+    auto delay = m_retry.next_delay(error, attempt, elapsed, request.idempotent);
     if (!delay) {
-      std::string context = label;
-      if (attempt > 1) context += " (after " + std::to_string(attempt) + " attempts)";
+      std::string tries;
+      if (attempt > 1) tries = " (after " + std::to_string(attempt) + " attempts";
+      if (attempt > 1 && m_retry.options().budget.count() > 0) {
+        tries += " in " + format_duration(elapsed);
+        if (is_retryable(error) && !error.unreachable && (request.idempotent || is_safe_to_repeat(error)))
+          tries += ", the retry budget of " + format_duration(m_retry.options().budget) + " spent";
+      }
+      if (!tries.empty()) tries += ")";
+      if (!request.idempotent && is_retryable(error) && !is_safe_to_repeat(error))
+        tries += " (not retried: repeating " + label + " could run it twice)";
+      std::string context = label + tries;
       notify({CallEvent::Type::failure, request.service, request.operation, attempt, error.http_status, {},
               context + ": " + error.describe()});
       if (error.http_status == 0) error.message = context + ": " + error.message;
-      else if (attempt > 1) error.message += " (after " + std::to_string(attempt) + " attempts)";
+      else error.message += tries;
       return fail(std::move(error));
     }
     notify({CallEvent::Type::retry, request.service, request.operation, attempt, error.http_status, *delay,
-            label + ": " + error.describe() + "; retrying in " + std::to_string(delay->count()) + " ms"});
+            label + ": " + error.describe() + "; retrying in " + std::to_string(delay->count()) + " ms", elapsed});
     retried = true;
     last_retry_was_network = error.http_status == 0;
     m_clock.sleep_for(*delay);

@@ -26,6 +26,7 @@ struct CallEvent {
   int status = 0;                    // response / failure
   std::chrono::milliseconds delay{0};  // retry: the wait before the next attempt
   std::string text;
+  std::chrono::milliseconds elapsed{0};  // retry: time since the call's first attempt started
 };
 using CallObserver = std::function<void(const CallEvent&)>;
 

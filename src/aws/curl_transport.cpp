@@ -179,7 +179,10 @@ class CurlTransport final : public Transport {
     if (exchange.read_error) return fail(*exchange.read_error);
     if (code != CURLE_OK) {
       std::string detail = error_buffer[0] ? error_buffer : curl_easy_strerror(code);
-      return fail(kind_of(code), request.method + " " + strip_query(request.url) + ": " + detail);
+      Error error{kind_of(code), request.method + " " + strip_query(request.url) + ": " + detail};
+      error.unreachable = code == CURLE_COULDNT_CONNECT || code == CURLE_COULDNT_RESOLVE_HOST ||
+                          code == CURLE_COULDNT_RESOLVE_PROXY;
+      return fail(std::move(error));
     }
     long status = 0;
     curl_easy_getinfo(handle, CURLINFO_RESPONSE_CODE, &status);

@@ -33,6 +33,10 @@ bool is_retryable(const Error& error) {
   return s == 500 || s == 502 || s == 503 || s == 504;
 }
 
+bool is_safe_to_repeat(const Error& error) {
+  return error.unreachable || is_throttling_code(error.code) || error.kind == ErrorKind::throttled;
+}
+
 RetryStrategy::RetryStrategy(RetryOptions options, RandomSource random)
     : m_options(options), m_random(std::move(random)), m_quota(options.quota_capacity) {}
 
@@ -43,8 +47,21 @@ std::chrono::milliseconds RetryStrategy::backoff(int attempt) {
   return std::chrono::milliseconds(static_cast<long long>(ms));
 }
 
-std::optional<std::chrono::milliseconds> RetryStrategy::next_delay(const Error& error, int attempt) {
-  if (attempt >= m_options.max_attempts || !is_retryable(error)) return std::nullopt;
+std::optional<std::chrono::milliseconds> RetryStrategy::next_delay(const Error& error, int attempt,
+                                                                   std::chrono::milliseconds elapsed, bool idempotent) {
+  if (!is_retryable(error) || (!idempotent && !is_safe_to_repeat(error))) return std::nullopt;
+  if (m_options.budget.count() > 0) {
+    if (error.unreachable && attempt >= m_options.max_attempts) return std::nullopt;
+    const std::chrono::milliseconds left = m_options.budget - elapsed;
+    if (left.count() <= 0) return std::nullopt;
+    std::chrono::milliseconds delay = backoff(attempt);
+    if (error.retry_after_ms >= 0) {
+      delay = std::min(std::max(delay, std::chrono::milliseconds(error.retry_after_ms)), m_options.max_backoff);
+      if (std::chrono::milliseconds(error.retry_after_ms) > left) return std::nullopt;
+    }
+    return std::min(delay, left);
+  }
+  if (attempt >= m_options.max_attempts) return std::nullopt;
   const int cost = is_transient_network(error) ? k_timeout_retry_cost : k_retry_cost;
   {
     std::lock_guard<std::mutex> lock(m_mutex);

@@ -33,6 +33,9 @@ struct ServiceRequest {
   // (hex SHA-256 or "UNSIGNED-PAYLOAD") is signed as given (empty: hashed by reading the source once).
   std::shared_ptr<BodySource> body_source;
   std::string payload_hash;
+  // false when repeating the request may act twice (Invoke): it is then retried only after errors
+  // saying it was not acted on (throttling, endpoint unreachable).
+  bool idempotent = true;
 };
 
 struct ServiceResponse {

@@ -10,6 +10,7 @@
 
 #include "pipeline/function_role.hpp"
 #include "pipeline/traffic_shift_plan.hpp"
+#include "util/duration.hpp"
 #include "util/file_io.hpp"
 #include "util/strings.hpp"
 
@@ -329,6 +330,19 @@ Result<void> apply_toml(const std::string& text, const std::string& source, CliC
     }
   }
   if (!err) return err;
+  if (const auto* r = subtable(root, "retry", err, source)) {
+    LCD_TRY(keys, check_keys(*r, "retry", {"budget"}, source));
+    if (const auto* v = r->get("budget")) {
+      auto text = scalar_text(*v);
+      Result<std::chrono::milliseconds> budget = fail(ErrorKind::invalid, "not a duration");
+      if (text && !v->is_boolean()) budget = parse_duration(*text);
+      if (!budget) {
+        return config_fail(where(*v, source) + ": [retry] budget must be a duration such as \"3m\" or \"90s\" (0 for 3 attempts)");
+      }
+      config.retry_budget = *budget;
+    }
+  }
+  if (!err) return err;
   if (const auto* l = subtable(root, "local", err, source)) {
     LCD_TRY(keys, check_keys(*l, "local", {"state", "state_dir"}, source));
     LCD_TRY(state, get_string(*l, "state", "local", source));
@@ -407,6 +421,11 @@ Result<CliConfig> load_cli_config(const GlobalOptions& globals, const EnvLookup&
     config.backup_bucket = *v;
   }
   if (auto v = env("LAMBDA_CD_STATE_DIR")) config.local_state_dir = *v;
+  if (auto v = env("LAMBDA_CD_RETRY_BUDGET")) {
+    auto budget = parse_duration(*v);
+    if (!budget) return config_fail("LAMBDA_CD_RETRY_BUDGET '" + *v + "' is not a duration such as 3m or 90s");
+    config.retry_budget = *budget;
+  }
   for (const char* name : {"LAMBDA_CD_ENDPOINT_URL", "AWS_ENDPOINT_URL_LAMBDA", "AWS_ENDPOINT_URL"}) {
     if (auto v = env(name)) {
       config.endpoint_url = *v;
@@ -435,6 +454,11 @@ Result<CliConfig> load_cli_config(const GlobalOptions& globals, const EnvLookup&
     config.endpoint_from_user = true;
   }
   if (!globals.region.empty()) config.region = globals.region;
+  if (!globals.retry_budget.empty()) {
+    auto budget = parse_duration(globals.retry_budget);
+    if (!budget) return config_fail("--retry-budget '" + globals.retry_budget + "' is not a duration such as 3m or 90s");
+    config.retry_budget = *budget;
+  }
   if (!globals.profile.empty()) {
     config.profile = globals.profile;
     config.profile_from_aws_env = false;

@@ -2,6 +2,7 @@
 // The merged configuration of one run. Precedence, highest first: command-line flag >
 // environment (LAMBDA_CD_*, AWS_*) > lambda-cd.toml > AWS shared config file > defaults.
 
+#include <chrono>
 #include <filesystem>
 #include <functional>
 #include <optional>
@@ -19,6 +20,7 @@ using EnvLookup = std::function<std::optional<std::string>(const std::string&)>;
 EnvLookup process_env();
 
 inline constexpr const char* k_default_local_endpoint = "http://127.0.0.1:4566";
+inline constexpr std::chrono::milliseconds k_default_retry_budget{180000};
 
 struct CliConfig {
   pipeline::ProjectConfig project;
@@ -38,6 +40,9 @@ struct CliConfig {
   // [stack]: name (default "<function name>-stack"), template (default "template.yaml"),
   // [stack.parameters], capabilities.
   pipeline::StackSettings stack;
+  // [retry] budget (LAMBDA_CD_RETRY_BUDGET, --retry-budget): how long one AWS call keeps retrying
+  // throttles, 5xx and dropped connections before it fails; 0 keeps the SDKs' 3 attempts.
+  std::chrono::milliseconds retry_budget = k_default_retry_budget;
 };
 
 // Reads lambda-cd.toml (from --config, LAMBDA_CD_CONFIG, or the nearest one at or above `cwd`).

@@ -13,6 +13,7 @@ struct GlobalOptions {
   std::string endpoint_url;  // --endpoint-url
   std::string profile;       // --profile
   std::string region;        // --region
+  std::string retry_budget;  // --retry-budget DURATION (empty: env, lambda-cd.toml, default)
   OutputFormat output = OutputFormat::text;
   int verbosity = 0;         // -v raises, -q lowers
 };

@@ -59,6 +59,8 @@ int run(int argc, char** argv) {
   app.add_option("--endpoint-url", globals.endpoint_url, "Send every AWS request to this URL");
   app.add_option("--profile", globals.profile, "AWS profile");
   app.add_option("--region", globals.region, "AWS region");
+  app.add_option("--retry-budget", globals.retry_budget,
+                 "How long each AWS call retries throttles, 5xx and dropped connections (default 3m; 0: 3 attempts)");
   app.add_option("--output", globals.output, "text or json")
       ->transform(CLI::CheckedTransformer(std::map<std::string, OutputFormat>{{"text", OutputFormat::text},
                                                                               {"json", OutputFormat::json}}));

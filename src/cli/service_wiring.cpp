@@ -1,5 +1,6 @@
 #include "aws/aws_client.hpp"
 #include "cli/command_run.hpp"
+#include "util/duration.hpp"
 
 namespace lcd::cli {
 
@@ -18,9 +19,15 @@ Result<std::unique_ptr<aws::ServiceCaller>> make_service_caller(const CliConfig&
     options.endpoint_url = config.endpoint_url;
   }
   aws::AwsClientOptions client_options;
-  client_options.observer = [&observer, verbosity](const aws::CallEvent& e) {
+  client_options.retry.budget = config.retry_budget;
+  const auto budget = config.retry_budget;
+  client_options.observer = [&observer, verbosity, budget](const aws::CallEvent& e) {
     if (e.type == aws::CallEvent::Type::retry) {
-      if (verbosity > 0) observer.message("retrying " + e.operation + " (attempt " + std::to_string(e.attempt + 1) + "): " + e.text);
+      // A progress line for every wait (a throttled release should not look hung); -q hides it.
+      if (verbosity < 0) return;
+      std::string line = e.text + " (attempt " + std::to_string(e.attempt + 1);
+      if (budget.count() > 0) line += "; " + format_duration(e.elapsed) + " of the " + format_duration(budget) + " retry budget used";
+      observer.message(line + ")");
     } else if (verbosity > 1) {
       observer.message(e.text);
     }

@@ -160,6 +160,7 @@ Result<void> LambdaClient::delete_alias(const std::string& name, const std::stri
 
 Result<InvokeResult> LambdaClient::invoke(const InvokeRequest& request) {
   auto r = lambda_request("Invoke", "POST", function_path(request.function_name) + "/invocations");
+  r.idempotent = request.invocation_type == InvocationType::dry_run;
   if (!request.qualifier.empty()) r.query.emplace_back("Qualifier", request.qualifier);
   switch (request.invocation_type) {
     case InvocationType::request_response: break;

@@ -35,10 +35,11 @@ Result<FaultRates> parse_fault_rates(const std::string& text) {
     else if (key == "error500") rates.error500 = rate;
     else if (key == "error503") rates.error503 = rate;
     else if (key == "reset") rates.reset = rate;
+    else if (key == "lost") rates.lost = rate;
     else if (key == "conflict") rates.conflict = rate;
     else return fail(ErrorKind::invalid, "unknown fault: " + key);
   }
-  if (rates.throttle + rates.error500 + rates.error503 + rates.reset > 1.0) {
+  if (rates.throttle + rates.error500 + rates.error503 + rates.reset + rates.lost > 1.0) {
     return fail(ErrorKind::invalid, "fault rates add up to more than 1");
   }
   return rates;
@@ -62,6 +63,7 @@ Fault FaultInjector::next_request_fault() {
   if ((x -= m_rates.error500) < 0) return Fault::error500;
   if ((x -= m_rates.error503) < 0) return Fault::error503;
   if ((x -= m_rates.reset) < 0) return Fault::reset;
+  if ((x -= m_rates.lost) < 0) return Fault::lost;
   return Fault::none;
 }
 

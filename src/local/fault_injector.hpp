@@ -2,7 +2,9 @@
 // Seeded fault injection for exercising clients' retry logic:
 //   "throttle=0.2,error500=0.05,error503=0.05,reset=0.02,conflict=0.1,update_delay_ms=2000,seed=7"
 // or "@path" to a file holding the same (commas or newlines, '#' comments). Rates are probabilities
-// per request; `conflict` applies to operations that an in-progress update would block;
+// per request; `lost` serves the request and then resets the connection instead of answering (the
+// client cannot tell whether it was acted on); `conflict` applies to operations that an in-progress
+// update would block;
 // `update_delay_ms` lengthens every Pending/InProgress window.
 
 #include <cstdint>
@@ -14,18 +16,19 @@
 
 namespace lcd::local {
 
-enum class Fault { none, throttle, error500, error503, reset };
+enum class Fault { none, throttle, error500, error503, reset, lost };
 
 struct FaultRates {
   double throttle = 0;
   double error500 = 0;
   double error503 = 0;
   double reset = 0;
+  double lost = 0;
   double conflict = 0;
   int extra_update_delay_ms = 0;
   uint64_t seed = 1;
   bool enabled() const {
-    return throttle > 0 || error500 > 0 || error503 > 0 || reset > 0 || conflict > 0 || extra_update_delay_ms > 0;
+    return throttle > 0 || error500 > 0 || error503 > 0 || reset > 0 || lost > 0 || conflict > 0 || extra_update_delay_ms > 0;
   }
 };
 

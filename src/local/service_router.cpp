@@ -42,7 +42,8 @@ ApiError fault_error(Fault fault, WireProtocol protocol) {
       return make_api_error(503, lambda ? "ServiceUnavailableException" : "ServiceUnavailable",
                             "Injected: service unavailable");
     case Fault::none:
-    case Fault::reset: break;
+    case Fault::reset:
+    case Fault::lost: break;
   }
   return make_api_error(500, "InternalFailure", "no such fault");
 }
@@ -122,10 +123,11 @@ HttpResponse ServiceRouter::error_for(const Entry* entry, const HttpRequest& req
 }
 
 std::optional<HttpResponse> ServiceRouter::injected_fault(const Entry* entry, const HttpRequest& request,
-                                                          const std::string& request_id) const {
+                                                          const std::string& request_id, bool& lose_response) const {
   if (!m_faults || !m_faults->enabled()) return std::nullopt;
   Fault fault = m_faults->next_request_fault();
-  if (fault == Fault::none) return std::nullopt;
+  lose_response = fault == Fault::lost;
+  if (fault == Fault::none || fault == Fault::lost) return std::nullopt;
   if (fault == Fault::reset) {
     HttpResponse r;
     r.reset_connection = true;
@@ -143,8 +145,9 @@ HttpResponse ServiceRouter::handle(const HttpRequest& request) {
   std::string service = code_download ? "lambda" : auth ? auth->service : service_of_unsigned(request);
   auto it = m_services.find(service);
   const Entry* entry = it == m_services.end() ? nullptr : &it->second;
+  bool lose_response = false;
   if (!code_download) {
-    if (auto fault = injected_fault(entry, request, request_id)) return *fault;
+    if (auto fault = injected_fault(entry, request, request_id, lose_response)) return *fault;
     if (m_options.verify_signatures) {
       auto skew = service == "lambda" ? k_lambda_skew : k_other_skew;
       WireProtocol protocol = entry ? entry->info.protocol : detect_wire_protocol(request);
@@ -172,7 +175,12 @@ HttpResponse ServiceRouter::handle(const HttpRequest& request) {
   context.protocol = entry->info.protocol == WireProtocol::rest_json || entry->info.protocol == WireProtocol::rest_xml
                          ? entry->info.protocol
                          : detect_wire_protocol(request);
-  return entry->service->handle(request, context);
+  HttpResponse response = entry->service->handle(request, context);
+  if (lose_response) {
+    response = HttpResponse{};
+    response.reset_connection = true;
+  }
+  return response;
 }
 
 }  // namespace lcd::local

@@ -60,8 +60,10 @@ class ServiceRouter final : public HttpHandler {
   std::string service_of_unsigned(const HttpRequest& request) const;
   HttpResponse error_for(const Entry* entry, const HttpRequest& request, const ApiError& error,
                          const std::string& request_id) const;
+  // An error or reset to answer instead of serving; `lose_response` set when the request is to be
+  // served and its answer replaced by a reset.
   std::optional<HttpResponse> injected_fault(const Entry* entry, const HttpRequest& request,
-                                             const std::string& request_id) const;
+                                             const std::string& request_id, bool& lose_response) const;
 
   std::map<std::string, Entry> m_services;
   RouterOptions m_options;

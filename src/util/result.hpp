@@ -33,6 +33,8 @@ struct Error {
   int http_status = 0;      // 0 when no HTTP exchange happened
   std::string request_id;
   long retry_after_ms = -1; // from Retry-After, -1 when absent
+  // network: no connection was made (refused, unresolvable host), so nothing reached the far side.
+  bool unreachable = false;
 
   // "ResourceConflictException (409): message [request id]"
   std::string describe() const;

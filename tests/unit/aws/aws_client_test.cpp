@@ -38,6 +38,16 @@ struct Harness {
     options.observer = [this](const CallEvent& e) { events.push_back(e); };
     client = std::make_unique<AwsClient>(std::move(config), transport, options);
   }
+  // The same client with a retry budget instead of 3 attempts (max_attempts 3 still bounds an
+  // unreachable endpoint).
+  Harness(milliseconds budget, double random) : Harness(3, random) {
+    AwsClientOptions options;
+    options.retry.budget = budget;
+    options.random = [random] { return random; };
+    options.clock = &clock;
+    options.observer = [this](const CallEvent& e) { events.push_back(e); };
+    client = std::make_unique<AwsClient>(test_config(), transport, options);
+  }
 };
 
 ServiceRequest get_function() {
@@ -170,6 +180,88 @@ TEST(AwsClient, RetriesConnectionErrorsAndReportsNetworkKind) {
   EXPECT_EQ(h.transport->requests.size(), 2u);
   EXPECT_EQ(h.clock.sleeps, (std::vector<milliseconds>{milliseconds(250)}));
   EXPECT_NE(response.error().message.find("GetFunction"), std::string::npos);
+}
+
+
+TEST(AwsClient, RetryBudgetOutlastsThreeAttempts) {
+  Harness h(milliseconds(120000), 0.5);
+  for (int i = 0; i < 7; ++i)
+    h.transport->reply(429, R"({"message":"Rate exceeded"})", {{"x-amzn-ErrorType", "TooManyRequestsException"}});
+  h.transport->reply(200, "{}");
+  auto response = h.client->call(get_function());
+  ASSERT_TRUE(response) << response.error().describe();
+  EXPECT_EQ(h.transport->requests.size(), 8u);
+  // Full jitter at 0.5: 0.5, 1, 2, 4, 8 s, then capped at 20 s * 0.5 = 10 s.
+  EXPECT_EQ(h.clock.sleeps, (std::vector<milliseconds>{milliseconds(500), milliseconds(1000), milliseconds(2000),
+                                                       milliseconds(4000), milliseconds(8000), milliseconds(10000),
+                                                       milliseconds(10000)}));
+  ASSERT_EQ(h.events.size(), 8u + 8u + 7u);  // request + response per attempt, a retry event per wait
+  const CallEvent* last_retry = nullptr;
+  for (const auto& e : h.events)
+    if (e.type == CallEvent::Type::retry) last_retry = &e;
+  ASSERT_NE(last_retry, nullptr);
+  EXPECT_EQ(last_retry->elapsed, milliseconds(25500));
+}
+
+TEST(AwsClient, RetryBudgetSpentSaysSo) {
+  Harness h(milliseconds(5000), 0.5);
+  for (int i = 0; i < 10; ++i) h.transport->reply(503, R"({"message":"down"})", {{"x-amzn-ErrorType", "ServiceUnavailableException"}});
+  auto response = h.client->call(get_function());
+  ASSERT_FALSE(response);
+  // 0.5 + 1 + 2 s, then the 4 s wait is cut to the 1.5 s left, then the budget is spent.
+  EXPECT_EQ(h.clock.sleeps, (std::vector<milliseconds>{milliseconds(500), milliseconds(1000), milliseconds(2000),
+                                                       milliseconds(1500)}));
+  EXPECT_EQ(h.transport->requests.size(), 5u);
+  EXPECT_EQ(response.error().code, "ServiceUnavailableException");
+  EXPECT_NE(response.error().message.find("(after 5 attempts in 5s, the retry budget of 5s spent)"), std::string::npos)
+      << response.error().message;
+}
+
+TEST(AwsClient, RetryBudgetDoesNotWaitOnAnUnreachableEndpoint) {
+  Harness h(milliseconds(600000), 0.5);
+  for (int i = 0; i < 5; ++i) {
+    Error refused{ErrorKind::network, "GET http://127.0.0.1:1/x: Connection refused"};
+    refused.unreachable = true;
+    h.transport->replies.push_back(fail(refused));
+  }
+  auto response = h.client->call(get_function());
+  ASSERT_FALSE(response);
+  EXPECT_EQ(h.transport->requests.size(), 3u);
+  EXPECT_TRUE(response.error().unreachable);
+  EXPECT_EQ(response.error().message.find("retry budget"), std::string::npos) << response.error().message;
+}
+
+TEST(AwsClient, InvokeIsRepeatedOnlyWhenItWasNotRun) {
+  Harness h(milliseconds(600000), 0.5);
+  ServiceRequest invoke = get_function();
+  invoke.method = "POST";
+  invoke.operation = "Invoke";
+  invoke.idempotent = false;
+  h.transport->reply(429, "{}", {{"x-amzn-ErrorType", "TooManyRequestsException"}});
+  h.transport->reply(500, R"({"message":"boom"})", {{"x-amzn-ErrorType", "ServiceException"}});
+  auto response = h.client->call(invoke);
+  ASSERT_FALSE(response);
+  EXPECT_EQ(h.transport->requests.size(), 2u);  // the throttle was retried, the 500 was not
+  EXPECT_EQ(response.error().code, "ServiceException");
+  EXPECT_NE(response.error().message.find("not retried: repeating Invoke could run it twice"), std::string::npos)
+      << response.error().message;
+  // A reset connection: the function may have run; not repeated either.
+  Harness h2(milliseconds(600000), 0.5);
+  h2.transport->reply_error(ErrorKind::network, "POST x: Connection reset by peer");
+  h2.transport->reply(200, "{}");
+  EXPECT_FALSE(h2.client->call(invoke));
+  EXPECT_EQ(h2.transport->requests.size(), 1u);
+}
+
+TEST(AwsClient, RetryAfterPastTheBudgetGivesUp) {
+  Harness h(milliseconds(3000), 0.0);
+  h.transport->reply(429, "{}", {{"x-amzn-ErrorType", "TooManyRequestsException"}, {"Retry-After", "2"}});
+  h.transport->reply(429, "{}", {{"x-amzn-ErrorType", "TooManyRequestsException"}, {"Retry-After", "2"}});
+  h.transport->reply(200, "{}");
+  auto response = h.client->call(get_function());
+  ASSERT_FALSE(response);
+  EXPECT_EQ(h.clock.sleeps, (std::vector<milliseconds>{milliseconds(2000)}));  // then 2 s more would pass 3 s
+  EXPECT_EQ(response.error().code, "TooManyRequestsException");
 }
 
 TEST(AwsClient, BadEndpointIsAnError) {

@@ -35,7 +35,9 @@ struct Reply {
   int status = 200;
   HeaderList headers;
   std::string body;
-  bool hang = false;  // never answer (timeout tests)
+  bool hang = false;  // never answer (timeout tests); with `raw`: stall after sending it
+  // Sent as is instead of a formatted response (bad-server tests); the connection then closes.
+  std::string raw;
 };
 
 class LoopbackServer {
@@ -122,6 +124,14 @@ class LoopbackServer {
       {
         std::lock_guard<std::mutex> lock(m_mutex);
         m_requests.push_back(request);
+      }
+      if (!reply.raw.empty()) {
+        (void)::send(fd, reply.raw.data(), reply.raw.size(), MSG_NOSIGNAL);
+        if (reply.hang) {
+          while (::recv(fd, chunk, sizeof chunk, 0) > 0) {
+          }
+        }
+        return finish(fd);
       }
       if (reply.hang) {
         while (::recv(fd, chunk, sizeof chunk, 0) > 0) {

@@ -96,5 +96,34 @@ TEST(RetryQuota, DrainsAndRefills) {
   EXPECT_EQ(strategy.available_quota(), 8);
 }
 
+TEST(RetryBudget, RetriesUntilTheBudgetIsSpentWithoutQuota) {
+  RetryStrategy strategy({.quota_capacity = 5, .budget = milliseconds(60000)}, [] { return 0.5; });
+  Error throttled = http_error(429, "TooManyRequestsException", ErrorKind::throttled);
+  EXPECT_EQ(strategy.next_delay(throttled, 10, milliseconds(0)), milliseconds(10000));   // attempts do not bound it
+  EXPECT_EQ(strategy.next_delay(throttled, 11, milliseconds(1000)), milliseconds(10000));  // nor does the quota
+  EXPECT_EQ(strategy.next_delay(throttled, 12, milliseconds(57000)), milliseconds(3000));  // cut to what is left
+  EXPECT_EQ(strategy.next_delay(throttled, 13, milliseconds(60000)), std::nullopt);
+  EXPECT_EQ(strategy.next_delay(http_error(400, "InvalidParameterValueException", ErrorKind::invalid), 1), std::nullopt);
+  Error refused{ErrorKind::network, "refused"};
+  refused.unreachable = true;
+  EXPECT_TRUE(strategy.next_delay(refused, 2, milliseconds(0)));
+  EXPECT_EQ(strategy.next_delay(refused, 3, milliseconds(0)), std::nullopt);
+  EXPECT_EQ(strategy.available_quota(), 5);
+}
+
+TEST(RetryBudget, NotIdempotentOnlyWhenNotActedOn) {
+  RetryStrategy strategy({.budget = milliseconds(60000)}, [] { return 0.5; });
+  Error throttled = http_error(429, "TooManyRequestsException", ErrorKind::throttled);
+  Error refused{ErrorKind::network, "refused"};
+  refused.unreachable = true;
+  EXPECT_TRUE(strategy.next_delay(throttled, 1, milliseconds(0), /*idempotent=*/false));
+  EXPECT_TRUE(strategy.next_delay(refused, 1, milliseconds(0), false));
+  EXPECT_FALSE(strategy.next_delay(http_error(500, "ServiceException", ErrorKind::server), 1, milliseconds(0), false));
+  EXPECT_FALSE(strategy.next_delay(Error{ErrorKind::network, "reset"}, 1, milliseconds(0), false));
+  EXPECT_FALSE(strategy.next_delay(Error{ErrorKind::timeout, "timed out"}, 1, milliseconds(0), false));
+  EXPECT_TRUE(is_safe_to_repeat(throttled));
+  EXPECT_FALSE(is_safe_to_repeat(http_error(503, "ServiceUnavailableException", ErrorKind::server)));
+}
+
 }  // namespace
 }  // namespace lcd::aws

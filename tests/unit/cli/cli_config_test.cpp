@@ -286,3 +286,39 @@ TEST(CliConfig, BackupAndStackErrorsNameTheFileLineAndKey) {
   ASSERT_FALSE(param_value);
   EXPECT_EQ(param_value.error().message, "x.toml:2: [stack.parameters] Subnets must be a string, number or boolean");
 }
+
+TEST(CliConfig, RetryBudgetFromFileEnvironmentAndFlag) {
+  using std::chrono::milliseconds;
+  CliConfig defaults;
+  EXPECT_EQ(defaults.retry_budget, milliseconds(180000));
+
+  TempDir dir;
+  ASSERT_TRUE(write_file_atomic(dir.path() / "lambda-cd.toml", "[function]\nname = \"f\"\n[retry]\nbudget = \"90s\"\n"));
+  auto from_file = load_cli_config(GlobalOptions{}, env_of({}), dir.path(), true);
+  ASSERT_TRUE(from_file) << from_file.error().message;
+  EXPECT_EQ(from_file->retry_budget, milliseconds(90000));
+
+  auto from_env = load_cli_config(GlobalOptions{}, env_of({{"LAMBDA_CD_RETRY_BUDGET", "5m"}}), dir.path(), true);
+  ASSERT_TRUE(from_env);
+  EXPECT_EQ(from_env->retry_budget, milliseconds(300000));
+
+  GlobalOptions flags;
+  flags.retry_budget = "0";
+  auto from_flag = load_cli_config(flags, env_of({{"LAMBDA_CD_RETRY_BUDGET", "5m"}}), dir.path(), true);
+  ASSERT_TRUE(from_flag);
+  EXPECT_EQ(from_flag->retry_budget, milliseconds(0));
+
+  flags.retry_budget = "soon";
+  auto bad_flag = load_cli_config(flags, env_of({}), dir.path(), true);
+  ASSERT_FALSE(bad_flag);
+  EXPECT_NE(bad_flag.error().message.find("--retry-budget 'soon' is not a duration"), std::string::npos);
+
+  CliConfig c;
+  auto bad = apply_toml("[retry]\nbudget = true\n", "x.toml", c);
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().message.rfind("x.toml:2:", 0), 0u) << bad.error().message;
+  EXPECT_NE(bad.error().message.find("[retry] budget must be a duration"), std::string::npos);
+  auto typo = apply_toml("[retry]\nbudjet = \"1m\"\n", "x.toml", c);
+  ASSERT_FALSE(typo);
+  EXPECT_NE(typo.error().message.find("unknown key 'budjet' in [retry]"), std::string::npos);
+}

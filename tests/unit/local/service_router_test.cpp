@@ -139,6 +139,19 @@ TEST(ServiceRouter, InjectedFaultsSpeakTheTargetServicesLanguage) {
   EXPECT_EQ(lambda.calls + s3.calls + iam.calls, 0);
 }
 
+TEST(ServiceRouter, ALostResponseIsServedThenReset) {
+  auto rates = parse_fault_rates("lost=1.0,seed=3");
+  ASSERT_TRUE(rates) << rates.error().message;
+  FaultInjector faults(*rates);
+  ServiceRouter router(RouterOptions{}, &faults, system_clock());
+  RecordingService lambda;
+  router.add_service("lambda", lambda, ServiceInfo{WireProtocol::rest_json, {}, {}, {}});
+  auto r = router.handle(signed_request("test", "us-east-1", "lambda"));
+  EXPECT_TRUE(r.reset_connection);
+  EXPECT_EQ(lambda.calls, 1);  // acted on, answer lost
+  EXPECT_FALSE(parse_fault_rates("lost=0.6,reset=0.6"));
+}
+
 TEST(ServiceRouter, SignatureRefusalsComeInTheAnsweringServicesShape) {
   RouterOptions options;
   options.verify_signatures = true;
