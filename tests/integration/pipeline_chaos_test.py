@@ -5,7 +5,7 @@ no duplicate version) within the retry budget; at a fault rate no budget outlast
 message naming the budget and leaves nothing half-way. The outcome is read through a fault-free
 endpoint over the same state.
 
-CHAOS_PIPELINES (default 6) endpoints run the two-build release each, three at a time;
+CHAOS_PIPELINES (default 4) endpoints run the two-build release each, four at a time;
 scripts/chaos.sh runs 30."""
 import concurrent.futures
 import os
@@ -19,7 +19,7 @@ from lcd_harness import Endpoint, TestRun, project_copy  # noqa: E402
 
 FIXTURE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures", "hello")
 BAD_DAY = "throttle=0.2,error500=0.05,error503=0.05,reset=0.02,lost=0.02,conflict=0.05"
-PIPELINES = int(os.environ.get("CHAOS_PIPELINES", "6"))
+PIPELINES = int(os.environ.get("CHAOS_PIPELINES", "4"))
 # The fixture's integration test calls Lambda through AWS CLI v2 on its own: its SDK retries are the
 # project's business, not lambda-cd's, so they get enough attempts for this fault rate.
 ITEST_ENV = {"AWS_MAX_ATTEMPTS": "12", "AWS_RETRY_MODE": "standard"}
@@ -87,7 +87,7 @@ def one_bad_day(seed):
 
 
 def bad_days_end_correct():
-    with concurrent.futures.ThreadPoolExecutor(max_workers=3) as pool:
+    with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:
         logs = list(pool.map(one_bad_day, range(1, PIPELINES + 1)))
     waits = sum(text.count("retry budget used") for text in logs)
     # The faults were real: the runs waited and said so (a line per wait naming the budget).

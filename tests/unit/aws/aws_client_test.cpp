@@ -191,16 +191,16 @@ TEST(AwsClient, RetryBudgetOutlastsThreeAttempts) {
   auto response = h.client->call(get_function());
   ASSERT_TRUE(response) << response.error().describe();
   EXPECT_EQ(h.transport->requests.size(), 8u);
-  // Full jitter at 0.5: 0.5, 1, 2, 4, 8 s, then capped at 20 s * 0.5 = 10 s.
+  // Jitter 0.5 of 1, 2, 4 ... s, capped at 20 s as standard mode caps it.
   EXPECT_EQ(h.clock.sleeps, (std::vector<milliseconds>{milliseconds(500), milliseconds(1000), milliseconds(2000),
-                                                       milliseconds(4000), milliseconds(8000), milliseconds(10000),
-                                                       milliseconds(10000)}));
+                                                       milliseconds(4000), milliseconds(8000), milliseconds(16000),
+                                                       milliseconds(20000)}));
   ASSERT_EQ(h.events.size(), 8u + 8u + 7u);  // request + response per attempt, a retry event per wait
   const CallEvent* last_retry = nullptr;
   for (const auto& e : h.events)
     if (e.type == CallEvent::Type::retry) last_retry = &e;
   ASSERT_NE(last_retry, nullptr);
-  EXPECT_EQ(last_retry->elapsed, milliseconds(25500));
+  EXPECT_EQ(last_retry->elapsed, milliseconds(31500));
 }
 
 TEST(AwsClient, RetryBudgetSpentSaysSo) {

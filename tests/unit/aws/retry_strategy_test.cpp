@@ -99,8 +99,8 @@ TEST(RetryQuota, DrainsAndRefills) {
 TEST(RetryBudget, RetriesUntilTheBudgetIsSpentWithoutQuota) {
   RetryStrategy strategy({.quota_capacity = 5, .budget = milliseconds(60000)}, [] { return 0.5; });
   Error throttled = http_error(429, "TooManyRequestsException", ErrorKind::throttled);
-  EXPECT_EQ(strategy.next_delay(throttled, 10, milliseconds(0)), milliseconds(10000));   // attempts do not bound it
-  EXPECT_EQ(strategy.next_delay(throttled, 11, milliseconds(1000)), milliseconds(10000));  // nor does the quota
+  EXPECT_EQ(strategy.next_delay(throttled, 10, milliseconds(0)), milliseconds(20000));   // attempts do not bound it
+  EXPECT_EQ(strategy.next_delay(throttled, 11, milliseconds(1000)), milliseconds(20000));  // nor does the quota
   EXPECT_EQ(strategy.next_delay(throttled, 12, milliseconds(57000)), milliseconds(3000));  // cut to what is left
   EXPECT_EQ(strategy.next_delay(throttled, 13, milliseconds(60000)), std::nullopt);
   EXPECT_EQ(strategy.next_delay(http_error(400, "InvalidParameterValueException", ErrorKind::invalid), 1), std::nullopt);
