@@ -17,6 +17,8 @@ void add_local_command(CLI::App& app, GlobalOptions& globals, int& exit_code) {
   cmd->add_option("--state", options->state_dir, "State directory (default: per-user data folder)");
   cmd->add_flag("--verify-signatures", options->verify_signatures,
                 "Reject requests whose SigV4 signature does not verify");
+  cmd->add_flag("--strict-iam", options->strict_iam,
+                "Refuse execution roles IAM does not have or that do not trust Lambda, as AWS does");
   cmd->add_option("--faults", options->faults_spec,
                   "Fault injection, e.g. 'throttle=0.2,error500=0.05,seed=7' or @file");
   cmd->add_option("--account-id", options->account_id, "Account id used in ARNs")->capture_default_str();

@@ -23,6 +23,10 @@
 #ifdef LCD_HAVE_S3
 #include "local/s3/s3_service.hpp"
 #endif
+#ifdef LCD_HAVE_IAM
+#include "local/iam/iam_service.hpp"
+#include "local/iam/lambda_role_check.hpp"
+#endif
 #ifdef LCD_HAVE_STS
 #include "local/sts/sts_service.hpp"
 #endif
@@ -152,8 +156,20 @@ int run_endpoint(const EndpointOptions& options) {
   invoker = engine.get();
 #endif
 
+#ifdef LCD_HAVE_IAM
+  auto iam_service = iam::IamService::open(iam::IamServiceOptions{state_dir});
+  if (!iam_service) return startup_error("iam: " + iam_service.error().message);
+  iam::LambdaRoleCheck role_check(**iam_service, options.strict_iam, [](const std::string& line) {
+    std::fprintf(stderr, "lambda-cd local: %s\n", line.c_str());
+  });
+#endif
 #ifdef LCD_HAVE_STS
-  auto sts = sts::StsService::open(sts::StsServiceOptions{state_dir, options.account_id}, system_clock());
+  sts::StsServiceOptions sts_options{state_dir, options.account_id};
+  sts_options.strict = options.strict_iam;
+#ifdef LCD_HAVE_IAM
+  sts_options.iam = iam_service->get();
+#endif
+  auto sts = sts::StsService::open(sts_options, system_clock());
   if (!sts) return startup_error("sts: " + sts.error().describe());
   router_options.account_for_access_key = [s = sts->get()](const std::string& key) {
     return s->account_for_access_key(key);
@@ -169,6 +185,11 @@ int run_endpoint(const EndpointOptions& options) {
   LambdaApi lambda(api_options, **store, blobs, system_clock(), faults.get(), invoker);
   ServiceRouter router(router_options, faults.get(), system_clock());
   router.add_service("lambda", lambda, ServiceInfo{WireProtocol::rest_json, {}, {}, {}});
+#ifdef LCD_HAVE_IAM
+  lambda.set_role_check(&role_check);
+  router.add_service("iam", **iam_service,
+                     ServiceInfo{WireProtocol::query, iam::IamService::k_xmlns, iam::IamService::actions(), {}});
+#endif
 #ifdef LCD_HAVE_S3
   auto s3 = s3::S3Service::open(s3::S3ServiceOptions{state_dir, options.region, options.account_id, &blobs});
   if (!s3) return startup_error("s3: " + s3.error().describe());

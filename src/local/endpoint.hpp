@@ -18,6 +18,9 @@ struct EndpointOptions {
   int update_delay_ms = 100;       // Pending/InProgress window
   int64_t code_storage_limit = 80530636800;  // Lambda code storage per account and region (AWS's 75 GB)
   int concurrency_limit = 10;      // Lambda concurrent executions per account and region
+  // --strict-iam: Lambda refuses execution roles IAM does not have or whose trust policy does not
+  // let lambda.amazonaws.com assume them, and STS refuses to assume such roles, as AWS does.
+  bool strict_iam = false;
 };
 
 // $XDG_DATA_HOME/lambda-cd/local, else ~/.local/share/lambda-cd/local.

@@ -17,6 +17,7 @@
 #include "local/aws_error.hpp"
 #include "local/blob_store.hpp"
 #include "local/code_objects.hpp"
+#include "local/execution_role_check.hpp"
 #include "local/function_name.hpp"
 #include "local/fault_injector.hpp"
 #include "local/protocol/http_types.hpp"
@@ -48,6 +49,8 @@ class LambdaApi final : public Service {
   // Lets Code.S3Bucket/S3Key name objects in `objects` (which must outlive this); without it such
   // code is answered as S3 answers an unknown bucket.
   void set_code_objects(CodeObjects* objects) { m_code_objects = objects; }
+  // Lets IAM judge the Role of CreateFunction and UpdateFunctionConfiguration (must outlive this).
+  void set_role_check(ExecutionRoleCheck* check) { m_role_check = check; }
 
   // Never throws; every failure is an AWS-shaped error response.
   HttpResponse handle(const HttpRequest& request, const RequestContext& context) override;
@@ -151,6 +154,7 @@ class LambdaApi final : public Service {
   FaultInjector* m_faults;
   InvokeBackend* m_invoker;
   CodeObjects* m_code_objects = nullptr;
+  ExecutionRoleCheck* m_role_check = nullptr;
   BlobStore::Referrer m_blob_referrer;  // keeps the packages functions and versions refer to
   std::mutex m_rng_mutex;
   std::mt19937_64 m_rng{std::random_device{}()};

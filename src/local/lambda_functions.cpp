@@ -92,6 +92,11 @@ LambdaApi::Reply LambdaApi::create_function(Call& call) {
   json spec = default_spec();
   if (auto applied = apply_spec_fields(*body, spec, call.request.body); !applied) return api_fail(applied.error());
   if (auto complete = check_complete_spec(spec); !complete) return api_fail(complete.error());
+  if (m_role_check) {
+    if (auto ok = m_role_check->check_lambda_role(call.scope.account, spec["Role"].get<std::string>()); !ok) {
+      return api_fail(ok.error());
+    }
+  }
   if (!(*body)["Code"].is_object()) return api_fail(invalid_parameter("Invalid type for parameter Code"));
   json tags = json::object();
   if (body->contains("Tags")) {
@@ -290,6 +295,11 @@ LambdaApi::Reply LambdaApi::update_function_configuration(Call& call, const std:
   if (!body) return api_fail(body.error());
   json probe = json::object();
   if (auto applied = apply_spec_fields(*body, probe, call.request.body); !applied) return api_fail(applied.error());
+  if (m_role_check && probe.contains("Role")) {
+    if (auto ok = m_role_check->check_lambda_role(call.scope.account, probe["Role"].get<std::string>()); !ok) {
+      return api_fail(ok.error());
+    }
+  }
   std::string revision = body->value("RevisionId", "");
   const Scope scope = call.scope;
   auto result = m_store.write([&]() -> ApiResult<json> {

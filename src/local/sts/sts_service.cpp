@@ -8,6 +8,7 @@
 #include "local/protocol/xml_writer.hpp"
 #include "local/sts/web_identity_token.hpp"
 #include "util/crypto.hpp"
+#include "util/strings.hpp"
 
 namespace lcd::local::sts {
 namespace {
@@ -155,6 +156,46 @@ ApiResult<std::string> StsService::issue(Session principal, long duration_s) {
   return x.str();
 }
 
+ApiResult<std::optional<iam::RoleRecord>> StsService::role_for(const std::string& role_arn,
+                                                              const iam::TrustRequest& request,
+                                                              const ApiError& denied) {
+  std::optional<iam::RoleRecord> role;
+  if (m_options.iam) {
+    auto found = m_options.iam->find_role_by_arn(role_arn);
+    if (!found) return api_fail(found.error());
+    role = std::move(*found);
+  }
+  if (m_options.strict && (!role || !iam::trust_allows(role->trust_policy, request))) return api_fail(denied);
+  return role;
+}
+
+iam::TrustRequest StsService::trust_request_for(const Caller& who, const std::string& action) const {
+  iam::TrustRequest request{action, {{"AWS", who.arn}, {"AWS", who.account_id}, {"AWS", iam::root_arn(who.account_id)}}};
+  if (who.session && who.session->kind == SessionKind::assumed_role) {
+    // arn:aws:sts::<acct>:assumed-role/<role>/<session>: trust policies name the role's IAM ARN.
+    auto arn = iam::parse_arn(who.arn);
+    auto parts = arn ? split(arn->resource, '/') : std::vector<std::string>();
+    if (parts.size() == 3) {
+      std::string role_arn = iam::role_arn(who.account_id, "/", parts[1]);
+      if (m_options.iam) {
+        auto role = m_options.iam->store().find_role(who.account_id, parts[1]);
+        if (role && *role) role_arn = (*role)->arn();
+      }
+      request.principals.emplace_back("AWS", role_arn);
+    }
+  }
+  return request;
+}
+
+void StsService::record_use(const iam::RoleRecord& role, const std::string& region) {
+  auto when = iam::format_iam_time(m_clock.now());
+  (void)m_options.iam->store().update_role(role.account_id, role.name, [&](iam::RoleRecord& r) -> ApiResult<void> {
+    r.last_used_date = when;
+    r.last_used_region = region;
+    return {};
+  });
+}
+
 ApiResult<std::string> StsService::assume_role(const QueryRequest& q, const RequestContext& context) {
   auto role = parse_role_arn(q.get("RoleArn"));
   if (!role) return api_fail(role.error());
@@ -178,11 +219,20 @@ ApiResult<std::string> StsService::assume_role(const QueryRequest& q, const Requ
         "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining."));
   }
   std::string arn = q.get("RoleArn");
+  auto known = role_for(arn, trust_request_for(who, "sts:AssumeRole"),
+                        iam::access_denied("User: " + who.arn + " is not authorized to perform: sts:AssumeRole on "
+                                           "resource: " + arn));
+  if (!known) return api_fail(known.error());
+  if (*known && *duration > (*known)->max_session_duration) {
+    return api_fail(iam::validation_error("The requested DurationSeconds exceeds the MaxSessionDuration set for this role."));
+  }
   Session session;
   session.kind = SessionKind::assumed_role;
   session.account_id = role->account;
   session.arn = iam::assumed_role_arn(role->account, role->name, session_name);
-  session.user_id = iam::derived_id("AROA", iam::role_arn(role->account, role->path, role->name)) + ":" + session_name;
+  std::string role_id = *known ? (*known)->role_id : iam::derived_id("AROA", arn);
+  session.user_id = role_id + ":" + session_name;
+  if (*known) record_use(**known, context.region);
   auto credentials = issue(session, *duration);
   if (!credentials) return api_fail(credentials.error());
   std::string out = *credentials;
@@ -191,7 +241,6 @@ ApiResult<std::string> StsService::assume_role(const QueryRequest& q, const Requ
 }
 
 ApiResult<std::string> StsService::assume_role_with_web_identity(const QueryRequest& q, const RequestContext& context) {
-  (void)context;
   auto role = parse_role_arn(q.get("RoleArn"));
   if (!role) return api_fail(role.error());
   if (!q.has("RoleSessionName")) return api_fail(missing_parameter("roleSessionName"));
@@ -216,11 +265,21 @@ ApiResult<std::string> StsService::assume_role_with_web_identity(const QueryRequ
                                    "Token expired: current date/time " + std::to_string(now_s) +
                                        " must be before the expiration date/time " + std::to_string(*claims->expires_at)));
   }
+  std::string arn = q.get("RoleArn");
+  iam::TrustRequest request{"sts:AssumeRoleWithWebIdentity",
+                            {{"Federated", federated_principal(claims->issuer, role->account)}}};
+  auto known = role_for(arn, request, iam::access_denied("Not authorized to perform sts:AssumeRoleWithWebIdentity"));
+  if (!known) return api_fail(known.error());
+  if (*known && *duration > (*known)->max_session_duration) {
+    return api_fail(iam::validation_error("The requested DurationSeconds exceeds the MaxSessionDuration set for this role."));
+  }
   Session session;
   session.kind = SessionKind::assumed_role;
   session.account_id = role->account;
   session.arn = iam::assumed_role_arn(role->account, role->name, session_name);
-  session.user_id = iam::derived_id("AROA", iam::role_arn(role->account, role->path, role->name)) + ":" + session_name;
+  std::string role_id = *known ? (*known)->role_id : iam::derived_id("AROA", arn);
+  session.user_id = role_id + ":" + session_name;
+  if (*known) record_use(**known, context.region);
   auto credentials = issue(session, *duration);
   if (!credentials) return api_fail(credentials.error());
   std::string provider = q.has("ProviderId") ? q.get("ProviderId") : claims->issuer;

@@ -11,10 +11,12 @@
 #include <string>
 #include <vector>
 
+#include "local/iam/iam_service.hpp"
 #include "local/protocol/api_error.hpp"
 #include "local/protocol/http_types.hpp"
 #include "local/protocol/query_request.hpp"
 #include "local/protocol/request_context.hpp"
+#include "local/iam/policy_document.hpp"
 #include "local/sts/session_store.hpp"
 #include "util/clock.hpp"
 #include "util/result.hpp"
@@ -24,6 +26,11 @@ namespace lcd::local::sts {
 struct StsServiceOptions {
   std::filesystem::path state_dir;  // the endpoint's state (state_layout.hpp)
   std::string default_account = "000000000000";  // the account of keys that name none (the router's)
+  // IAM, for the roles' ids and session limits (and RoleLastUsed); null: roles are taken as named.
+  iam::IamService* iam = nullptr;
+  // --strict-iam: the role must exist and its trust policy must let the caller (or the web
+  // identity's provider) assume it, else AccessDenied as AWS answers.
+  bool strict = false;
 };
 
 // Who a request's credentials belong to, as GetCallerIdentity reports it.
@@ -64,6 +71,15 @@ class StsService final : public Service {
   // New credentials for `principal` acting in `account`, valid for `duration_s`; the
   // <Credentials> element.
   ApiResult<std::string> issue(Session principal, long duration_s);
+  // The role an assume-role call names: IAM's record when IAM knows it. Under strict, a role IAM
+  // does not know, or whose trust policy does not allow `request`, is `denied`.
+  // The principals a caller is, as trust policies name them: its own ARN, its account (which names
+  // every principal of the account) and, for an assumed-role session, its role's ARN.
+  iam::TrustRequest trust_request_for(const Caller& who, const std::string& action) const;
+  // RoleLastUsed, as AWS records it when credentials are issued for the role.
+  void record_use(const iam::RoleRecord& role, const std::string& region);
+  ApiResult<std::optional<iam::RoleRecord>> role_for(const std::string& role_arn, const iam::TrustRequest& request,
+                                                     const ApiError& denied);
 
   StsServiceOptions m_options;
   Clock& m_clock;

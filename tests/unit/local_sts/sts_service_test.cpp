@@ -3,8 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include "local_iam/query_xml.hpp"
 #include "util/file_io.hpp"
-#include "util/strings.hpp"
 
 namespace lcd::local::sts {
 namespace {
@@ -19,28 +19,19 @@ class FakeClock final : public Clock {
   std::chrono::system_clock::time_point m_now = std::chrono::system_clock::time_point(std::chrono::seconds(1800000000));
 };
 
-// The unescaped text of the first <tag>…</tag> in `xml`, or "" when absent.
-std::string element(const std::string& xml, const std::string& tag) {
-  auto start = xml.find("<" + tag + ">");
-  if (start == std::string::npos) return {};
-  start += tag.size() + 2;
-  auto end = xml.find("</" + tag + ">", start);
-  if (end == std::string::npos) return {};
-  std::string text = xml.substr(start, end - start);
-  for (auto [entity, c] : {std::pair{"&apos;", "'"}, {"&quot;", "\""}, {"&lt;", "<"}, {"&gt;", ">"}, {"&amp;", "&"}}) {
-    text = replace_all(text, entity, c);
-  }
-  return text;
-}
+using testing::element;
 
 std::string jwt(const std::string& payload_b64url) { return "eyJhbGciOiJSUzI1NiJ9." + payload_b64url + ".c2ln"; }
 
 class StsServiceTest : public ::testing::Test {
  protected:
   void SetUp() override { open(); }
-  void open() {
+  void open(iam::IamService* iam = nullptr, bool strict = false) {
     m_sts.reset();
-    auto sts = StsService::open(StsServiceOptions{m_dir.path(), "000000000000"}, m_clock);
+    StsServiceOptions options{m_dir.path(), "000000000000"};
+    options.iam = iam;
+    options.strict = strict;
+    auto sts = StsService::open(options, m_clock);
     ASSERT_TRUE(sts) << sts.error().message;
     m_sts = std::move(*sts);
   }
@@ -222,6 +213,86 @@ TEST_F(StsServiceTest, UnknownActionsAreInvalidAction) {
   auto r = call("Action=DecodeAuthorizationMessage");
   EXPECT_EQ(r.status, 400);
   EXPECT_EQ(element(r.body, "Code"), "InvalidAction");
+}
+
+// With IAM wired in and --strict-iam: roles must exist and trust the caller, as on AWS.
+class StrictStsTest : public StsServiceTest {
+ protected:
+  void SetUp() override {
+    auto iam = iam::IamService::open(iam::IamServiceOptions{m_dir.path()});
+    ASSERT_TRUE(iam) << iam.error().message;
+    m_iam = std::move(*iam);
+    add_role("deployer", R"({"Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},)"
+                         R"("Action":"sts:AssumeRole"}]})", 7200);
+    add_role("fn", R"({"Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},)"
+                   R"("Action":"sts:AssumeRole"}]})");
+    add_role("gh", R"({"Statement":[{"Effect":"Allow","Principal":{"Federated":)"
+                   R"("arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com"},)"
+                   R"("Action":"sts:AssumeRoleWithWebIdentity"}]})");
+    open(m_iam.get(), true);
+  }
+  void add_role(const std::string& name, const std::string& trust, int max_session = 3600) {
+    iam::NewRole role;
+    role.name = name;
+    role.trust_policy = trust;
+    role.max_session_duration = max_session;
+    auto made = m_iam->create_role("111122223333", role);
+    ASSERT_TRUE(made) << made.error().message;
+  }
+  std::unique_ptr<iam::IamService> m_iam;
+};
+
+TEST_F(StrictStsTest, AssumeRoleNeedsARoleThatTrustsTheCaller) {
+  auto ok = call("Action=AssumeRole&RoleArn=arn%3Aaws%3Aiam%3A%3A111122223333%3Arole%2Fdeployer&RoleSessionName=ci"
+                 "&DurationSeconds=7200");
+  ASSERT_EQ(ok.status, 200) << ok.body;
+  auto role = m_iam->store().require_role("111122223333", "deployer");
+  ASSERT_TRUE(role);
+  EXPECT_EQ(element(ok.body, "AssumedRoleId"), role->role_id + ":ci");
+  EXPECT_EQ(role->last_used_date, "2027-01-15T08:00:00Z");
+  EXPECT_EQ(role->last_used_region, "eu-west-1");
+
+  auto too_long = call("Action=AssumeRole&RoleArn=arn%3Aaws%3Aiam%3A%3A111122223333%3Arole%2Fdeployer"
+                       "&RoleSessionName=ci&DurationSeconds=10800");
+  EXPECT_EQ(element(too_long.body, "Message"), "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.");
+
+  for (const char* role_arn : {"arn%3Aaws%3Aiam%3A%3A111122223333%3Arole%2Fmissing",
+                               "arn%3Aaws%3Aiam%3A%3A111122223333%3Arole%2Ffn"}) {
+    auto denied = call(std::string("Action=AssumeRole&RoleSessionName=ci&RoleArn=") + role_arn);
+    EXPECT_EQ(denied.status, 403) << role_arn;
+    EXPECT_EQ(element(denied.body, "Code"), "AccessDenied");
+  }
+  auto denied = call("Action=AssumeRole&RoleSessionName=ci&RoleArn=arn%3Aaws%3Aiam%3A%3A111122223333%3Arole%2Ffn");
+  EXPECT_EQ(element(denied.body, "Message"),
+            "User: arn:aws:iam::111122223333:root is not authorized to perform: sts:AssumeRole on resource: "
+            "arn:aws:iam::111122223333:role/fn");
+  // Another account's root is not the account the trust policy names.
+  auto stranger = call("Action=AssumeRole&RoleSessionName=ci&RoleArn=arn%3Aaws%3Aiam%3A%3A111122223333%3Arole%2Fdeployer",
+                       "999988887777");
+  EXPECT_EQ(stranger.status, 403);
+}
+
+TEST_F(StrictStsTest, WebIdentityNeedsARoleThatTrustsTheTokensProvider) {
+  // {"iss":"https://token.actions.githubusercontent.com","sub":"repo:o/r:ref:refs/heads/main","aud":"sts.amazonaws.com"}
+  std::string github =
+      "eyJpc3MiOiJodHRwczovL3Rva2VuLmFjdGlvbnMuZ2l0aHVidXNlcmNvbnRlbnQuY29tIiwic3ViIjoicmVwbzpvL3I6cmVmOnJlZnMvaGVhZHMv"
+      "bWFpbiIsImF1ZCI6InN0cy5hbWF6b25hd3MuY29tIn0";
+  auto ok = call("Action=AssumeRoleWithWebIdentity&RoleArn=arn%3Aaws%3Aiam%3A%3A111122223333%3Arole%2Fgh"
+                 "&RoleSessionName=run&WebIdentityToken=" + jwt(github), "");
+  EXPECT_EQ(ok.status, 200) << ok.body;
+  // A role that trusts an account, not the token's provider.
+  auto other = call("Action=AssumeRoleWithWebIdentity&RoleArn=arn%3Aaws%3Aiam%3A%3A111122223333%3Arole%2Fdeployer"
+                    "&RoleSessionName=run&WebIdentityToken=" + jwt(github), "");
+  EXPECT_EQ(other.status, 403);
+  EXPECT_EQ(element(other.body, "Message"), "Not authorized to perform sts:AssumeRoleWithWebIdentity");
+}
+
+TEST_F(StsServiceTest, WithoutStrictARoleIamDoesNotKnowIsStillAssumed) {
+  auto iam = iam::IamService::open(iam::IamServiceOptions{m_dir.path()});
+  ASSERT_TRUE(iam);
+  open(iam->get(), false);
+  auto r = call("Action=AssumeRole&RoleArn=arn%3Aaws%3Aiam%3A%3A111122223333%3Arole%2Fghost&RoleSessionName=ci");
+  EXPECT_EQ(r.status, 200) << r.body;
 }
 
 }  // namespace
