@@ -26,6 +26,7 @@
 #ifdef LCD_HAVE_IAM
 #include "local/iam/iam_service.hpp"
 #include "local/iam/lambda_role_check.hpp"
+#include "local/iam/stack_provisioner.hpp"
 #endif
 #ifdef LCD_HAVE_STS
 #include "local/sts/sts_service.hpp"
@@ -212,8 +213,12 @@ int run_endpoint(const EndpointOptions& options) {
 #endif
 #ifdef LCD_HAVE_CLOUDFORMATION
   cloudformation::LambdaApiProvisioner provisioner(lambda);
-  auto stacks = cloudformation::StackService::open(
-      cloudformation::StackServiceOptions{state_dir, options.region, options.account_id}, &provisioner, s3->get());
+  cloudformation::StackServiceOptions stack_options{state_dir, options.region, options.account_id};
+#ifdef LCD_HAVE_IAM
+  iam::StackProvisioner iam_provisioner(**iam_service);
+  stack_options.iam = &iam_provisioner;
+#endif
+  auto stacks = cloudformation::StackService::open(stack_options, &provisioner, s3->get());
   if (!stacks) return startup_error("cloudformation: " + stacks.error().describe());
   router.add_service("cloudformation", **stacks,
                      ServiceInfo{WireProtocol::query, "http://cloudformation.amazonaws.com/doc/2010-05-15/", {}, {}});

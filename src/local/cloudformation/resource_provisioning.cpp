@@ -7,6 +7,7 @@
 #include <random>
 #include <thread>
 
+#include "local/cloudformation/iam_resources.hpp"
 #include "local/cloudformation/inline_zip.hpp"
 #include "util/encoding.hpp"
 #include "util/strings.hpp"
@@ -233,17 +234,7 @@ std::string generated_name(const std::string& stack_name, const std::string& log
 
 Result<ResourceOutcome> ResourceProvisioning::create(const std::string& logical_id, const std::string& type,
                                                      const json& properties, const StackIdentity& stack) {
-  if (type == "AWS::IAM::Role") {
-    std::string name = properties.contains("RoleName") ? text(properties["RoleName"])
-                                                      : generated_name(stack.stack_name, logical_id, 64);
-    std::string path = properties.contains("Path") ? text(properties["Path"]) : "/";
-    ResourceOutcome out;
-    out.physical_id = name;
-    out.state.ref = name;
-    out.state.attributes["Arn"] = "arn:aws:iam::" + stack.account_id + ":role" + path + name;
-    out.state.attributes["RoleId"] = "AROA" + random_suffix(17);
-    return out;
-  }
+  if (is_iam_resource(type)) return create_iam_resource(m_iam, logical_id, type, properties, stack);
   if (type == "AWS::S3::Bucket") {
     if (!m_s3) return fail(resource_error("the S3 service is not available on this endpoint"));
     std::string name = properties.contains("BucketName") ? text(properties["BucketName"])
@@ -303,22 +294,13 @@ Result<ResourceOutcome> ResourceProvisioning::create(const std::string& logical_
   }
   return fail(resource_error("Resource type " + type + " is not supported by lambda-cd local (supported: "
                              "AWS::Lambda::Function, AWS::Lambda::Version, AWS::Lambda::Alias, AWS::IAM::Role, "
-                             "AWS::S3::Bucket)"));
+                             "AWS::IAM::Policy, AWS::IAM::ManagedPolicy, AWS::S3::Bucket)"));
 }
 
 Result<ResourceOutcome> ResourceProvisioning::update(const std::string& logical_id, const std::string& type,
                                                      const std::string& physical_id, const json& before,
                                                      const json& after, const StackIdentity& stack) {
-  (void)logical_id;
-  if (type == "AWS::IAM::Role") {
-    ResourceOutcome out;
-    out.physical_id = physical_id;
-    out.state.ref = physical_id;
-    std::string path = after.contains("Path") ? text(after["Path"]) : "/";
-    out.state.attributes["Arn"] = "arn:aws:iam::" + stack.account_id + ":role" + path + physical_id;
-    out.state.attributes["RoleId"] = "AROA" + random_suffix(17);
-    return out;
-  }
+  if (is_iam_resource(type)) return update_iam_resource(m_iam, logical_id, type, physical_id, before, after, stack);
   if (type == "AWS::S3::Bucket") {
     ResourceOutcome out;
     out.physical_id = physical_id;
@@ -455,7 +437,7 @@ Result<Observation> ResourceProvisioning::observe(const std::string& type, const
 Result<void> ResourceProvisioning::remove(const std::string& type, const std::string& physical_id,
                                           const json& properties, const StackIdentity& stack) {
   if (physical_id.empty()) return {};
-  if (type == "AWS::IAM::Role") return {};
+  if (is_iam_resource(type)) return remove_iam_resource(m_iam, type, physical_id, properties, stack);
   if (type == "AWS::S3::Bucket") {
     if (!m_s3) return {};
     auto ok = m_s3->delete_bucket(physical_id);

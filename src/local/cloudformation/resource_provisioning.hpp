@@ -1,9 +1,10 @@
 #pragma once
 // Creates, updates and deletes the resource types a stack may hold, through the in-process
-// Lambda and S3 services, in the stack's region and account: AWS::Lambda::Function,
-// AWS::Lambda::Version, AWS::Lambda::Alias, AWS::IAM::Role (recorded only; the ARN is derived) and
-// AWS::S3::Bucket. Ref and Fn::GetAtt values follow aws-api-notes §8.5. Whether a change replaces
-// a resource is replacement_rules.hpp's to say. A failure's message is the reason CloudFormation
+// Lambda, S3 and IAM services, in the stack's region and account: AWS::Lambda::Function,
+// AWS::Lambda::Version, AWS::Lambda::Alias, AWS::S3::Bucket, and AWS::IAM::Role, AWS::IAM::Policy
+// and AWS::IAM::ManagedPolicy (iam_resources.hpp; without IAM a role is recorded only and its ARN
+// derived). Ref and Fn::GetAtt values follow aws-api-notes §8.5. Whether a change replaces a
+// resource is replacement_rules.hpp's to say. A failure's message is the reason CloudFormation
 // shows.
 
 #include <nlohmann/json.hpp>
@@ -12,6 +13,7 @@
 
 #include "local/cloudformation/intrinsics.hpp"
 #include "local/cloudformation/provisioners.hpp"
+#include "local/iam_provisioner.hpp"
 #include "local/s3/s3_service.hpp"
 #include "util/result.hpp"
 
@@ -31,8 +33,10 @@ struct ResourceOutcome {
 
 class ResourceProvisioning {
  public:
-  // Either service may be null: resources needing it then fail with a clear reason.
-  ResourceProvisioning(LambdaProvisioner* lambda, s3::S3Service* s3) : m_lambda(lambda), m_s3(s3) {}
+  // Any service may be null: resources needing it then fail with a clear reason (IAM roles are
+  // then only recorded).
+  ResourceProvisioning(LambdaProvisioner* lambda, s3::S3Service* s3, IamProvisioner* iam = nullptr)
+      : m_lambda(lambda), m_s3(s3), m_iam(iam) {}
 
   Result<ResourceOutcome> create(const std::string& logical_id, const std::string& type,
                                  const nlohmann::json& properties, const StackIdentity& stack);
@@ -57,6 +61,7 @@ class ResourceProvisioning {
 
   LambdaProvisioner* m_lambda;
   s3::S3Service* m_s3;
+  IamProvisioner* m_iam;
 };
 
 // "<stack>-<logical>-<12 random uppercase alphanumerics>", cut to `max_length` as CloudFormation does.

@@ -19,6 +19,7 @@
 #include <string>
 
 #include "local/cloudformation/provisioners.hpp"
+#include "local/iam_provisioner.hpp"
 #include "local/protocol/http_types.hpp"
 #include "local/protocol/request_context.hpp"
 #include "local/s3/s3_service.hpp"
@@ -33,6 +34,8 @@ struct StackServiceOptions {
   std::string account_id = "000000000000";
   // How long a request that starts a stack or change set operation waits for it before answering.
   std::chrono::milliseconds settle{5000};
+  // IAM resources become IAM entities through it (must outlive the service); null: roles are only recorded.
+  IamProvisioner* iam = nullptr;
 };
 
 class StackService : public Service {

@@ -123,7 +123,7 @@ struct Answer {
 class StackService::Impl {
  public:
   Impl(StackServiceOptions options, LambdaProvisioner* lambda, s3::S3Service* s3)
-      : m_options(std::move(options)), m_provisioning(lambda, s3), m_s3(s3) {}
+      : m_options(std::move(options)), m_provisioning(lambda, s3, m_options.iam), m_s3(s3) {}
   ~Impl();
 
   Result<void> load();
