@@ -14,7 +14,7 @@ build_dir=${BUILD_DIR:-build}
 bin=$build_dir/lambda-cd
 
 state=$(mktemp -d -t lambda-cd-demo-XXXXXX)
-"$bin" local --port 0 --state "$state" >"$state/endpoint.out" 2>&1 &
+"$bin" local --port 0 --strict-iam --state "$state" >"$state/endpoint.out" 2>&1 &
 endpoint_pid=$!
 trap 'kill $endpoint_pid 2>/dev/null; wait $endpoint_pid 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do

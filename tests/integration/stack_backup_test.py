@@ -1,7 +1,8 @@
 """Stacks and backups end to end (issue 6, the lambda-cd part): the real lambda-cd binary against
-a real `lambda-cd local` serving Lambda, CloudFormation and S3; state inspected with boto3.
+a real `lambda-cd local --strict-iam` serving Lambda, CloudFormation, S3 and IAM (the greeting
+template's role is a real IAM role, so Lambda takes it as AWS would); state inspected with boto3.
 
-  stack deploy of examples/greeting/template.yaml -> function + role exist, events streamed
+  stack deploy of examples/greeting/template.yaml -> function + role exist (IAM GetRole), events streamed
   stack deploy again                               -> "no updates", exit 0
   stack status                                     -> status, resources
   deploy + publish --build 1                       -> s3://<bucket>/greeting/builds/1/{package.zip,manifest.json}
@@ -55,6 +56,8 @@ def deploy_stack(ep, project):
     assert "CAPABILITY_NAMED_IAM" in stack.get("Capabilities", []), stack
     fn = lam.get_function(FunctionName="greeting")["Configuration"]
     assert fn["Role"].endswith(":role/greeting-role"), fn
+    role = ep.boto3("iam").get_role(RoleName="greeting-role")["Role"]
+    assert role["Arn"] == fn["Role"], (role, fn)
 
 
 def check_restore(ep, project, sha):
@@ -83,7 +86,7 @@ def check_restore(ep, project, sha):
 
 
 def stack_lifecycle_publish_backup_restore():
-    with Endpoint() as ep, project_copy(GREETING) as project:
+    with Endpoint("--strict-iam") as ep, project_copy(GREETING) as project:
         configure(project)
         cfn, s3 = ep.boto3("cloudformation"), ep.boto3("s3")
         deploy_stack(ep, project)
@@ -130,7 +133,7 @@ def stack_lifecycle_publish_backup_restore():
 def restore_from_documented_layout():
     """restore alone: a backup laid out as documented (greeting/builds/1/{package.zip,manifest.json}),
     written with boto3 from the package lambda-cd built, brings the deleted function back."""
-    with Endpoint() as ep, project_copy(GREETING) as project:
+    with Endpoint("--strict-iam") as ep, project_copy(GREETING) as project:
         configure(project)
         deploy_stack(ep, project)
         r = ep.lcd("deploy", cwd=project)
@@ -153,7 +156,7 @@ def restore_from_documented_layout():
 
 
 def failing_stack_names_the_resource():
-    with Endpoint() as ep, project_copy(GREETING) as project:
+    with Endpoint("--strict-iam") as ep, project_copy(GREETING) as project:
         configure(project)
         with open(os.path.join(project, "template.yaml"), "w") as f:
             f.write("Resources:\n"

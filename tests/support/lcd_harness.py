@@ -73,9 +73,15 @@ class Endpoint:
         if not self.url:
             self.proc.kill()
             raise RuntimeError("endpoint did not start:\n" + "".join(seen))
-        # Drain the rest of the output so the server never blocks on a full pipe.
+        # Drain the rest of the output so the server never blocks on a full pipe; keep its lines
+        # (the endpoint's warnings) for tests that look at them.
         import threading
-        threading.Thread(target=self.proc.stdout.read, daemon=True).start()
+        self.output = seen
+
+        def drain():
+            for line in self.proc.stdout:
+                self.output.append(line)
+        threading.Thread(target=drain, daemon=True).start()
         return self
 
     def stop(self, sig=signal.SIGTERM):
