@@ -214,4 +214,9 @@ Result<std::map<std::string, std::string>> LambdaClient::list_tags(const std::st
   return parse_with<std::map<std::string, std::string>>(send(std::move(r)), parse_tags);
 }
 
+Result<AccountSettings> LambdaClient::get_account_settings() {
+  return parse_with<AccountSettings>(send(lambda_request("GetAccountSettings", "GET", "/2016-08-19/account-settings/")),
+                                     parse_account_settings);
+}
+
 }  // namespace lcd::clients

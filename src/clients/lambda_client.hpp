@@ -38,6 +38,7 @@ class LambdaClient {
   Result<void> tag_resource(const std::string& resource_arn, const std::map<std::string, std::string>& tags);
   Result<void> untag_resource(const std::string& resource_arn, const std::vector<std::string>& keys);
   Result<std::map<std::string, std::string>> list_tags(const std::string& resource_arn);
+  Result<AccountSettings> get_account_settings();
 
   // Upper bound on pages fetched by a list operation, against a server that never stops paging.
   static constexpr int k_max_pages = 10000;

@@ -168,6 +168,25 @@ Result<std::map<std::string, std::string>> parse_tags(std::string_view body) {
   return std::map<std::string, std::string>{};
 }
 
+Result<AccountSettings> parse_account_settings(std::string_view body) {
+  auto j = parse_object(body, "GetAccountSettings");
+  if (!j) return fail(j.error());
+  auto number = [](const json& parent, const char* section, const char* name) -> int64_t {
+    auto s = parent.find(section);
+    if (s == parent.end() || !s->is_object()) return 0;
+    auto v = s->find(name);
+    return v != s->end() && v->is_number() ? v->get<int64_t>() : 0;
+  };
+  AccountSettings out;
+  out.total_code_size_limit = number(*j, "AccountLimit", "TotalCodeSize");
+  out.code_size_zipped_limit = number(*j, "AccountLimit", "CodeSizeZipped");
+  out.code_size_unzipped_limit = number(*j, "AccountLimit", "CodeSizeUnzipped");
+  out.concurrent_executions_limit = number(*j, "AccountLimit", "ConcurrentExecutions");
+  out.total_code_size_used = number(*j, "AccountUsage", "TotalCodeSize");
+  out.function_count = number(*j, "AccountUsage", "FunctionCount");
+  return out;
+}
+
 std::string build_create_function_body(const CreateFunctionRequest& r) {
   json j;
   j["FunctionName"] = r.function_name;

@@ -23,6 +23,7 @@ Result<AliasConfiguration> parse_alias_configuration(std::string_view body);
 Result<Page<FunctionConfiguration>> parse_versions_page(std::string_view body);
 Result<Page<AliasConfiguration>> parse_aliases_page(std::string_view body);
 Result<std::map<std::string, std::string>> parse_tags(std::string_view body);
+Result<AccountSettings> parse_account_settings(std::string_view body);
 
 std::string build_create_function_body(const CreateFunctionRequest& request);
 std::string build_update_function_code_body(const UpdateFunctionCodeRequest& request);

@@ -93,6 +93,16 @@ struct PublishVersionRequest {
   std::optional<std::string> description;
 };
 
+// GetAccountSettings (2016-08-19): the account's code-storage limit and use in this region.
+struct AccountSettings {
+  int64_t total_code_size_limit = 0;     // AccountLimit.TotalCodeSize (75 GB by default)
+  int64_t code_size_zipped_limit = 0;    // AccountLimit.CodeSizeZipped
+  int64_t code_size_unzipped_limit = 0;  // AccountLimit.CodeSizeUnzipped
+  int64_t concurrent_executions_limit = 0;
+  int64_t total_code_size_used = 0;      // AccountUsage.TotalCodeSize
+  int64_t function_count = 0;
+};
+
 struct AliasConfiguration {
   std::string alias_arn;
   std::string name;

@@ -34,6 +34,8 @@ void set_body(aws::ServiceRequest& r, std::string_view body) {
 void add_put_options(aws::ServiceRequest& r, const PutOptions& options) {
   if (!options.content_type.empty()) r.headers.emplace_back("Content-Type", options.content_type);
   for (const auto& [name, value] : options.metadata) r.headers.emplace_back("x-amz-meta-" + name, value);
+  if (options.if_none_match) r.headers.emplace_back("If-None-Match", "*");
+  if (!options.if_match.empty()) r.headers.emplace_back("If-Match", options.if_match);
 }
 
 S3ObjectInfo info_from_headers(const aws::ServiceResponse& response) {
@@ -340,8 +342,10 @@ Result<std::vector<S3ObjectSummary>> S3Client::list_objects(const std::string& b
   return fail(ErrorKind::internal, "ListObjectsV2: more than " + std::to_string(k_max_pages) + " pages");
 }
 
-Result<void> S3Client::delete_object(const std::string& bucket, const std::string& key) {
-  auto response = m_caller.call(s3_request("DeleteObject", "DELETE", s3_object_path(bucket, key)));
+Result<void> S3Client::delete_object(const std::string& bucket, const std::string& key, const std::string& if_match) {
+  auto r = s3_request("DeleteObject", "DELETE", s3_object_path(bucket, key));
+  if (!if_match.empty()) r.headers.emplace_back("If-Match", if_match);
+  auto response = m_caller.call(r);
   if (!response) return fail(response.error());
   return {};
 }

@@ -57,6 +57,11 @@ using UploadProgressFn = std::function<void(const UploadProgress&)>;
 struct PutOptions {
   std::string content_type = "application/octet-stream";
   std::map<std::string, std::string> metadata;  // sent as x-amz-meta-<name>
+  // Conditional writes (aws-api-notes-2 §17.1): create only when no object has the key, or replace
+  // only the object with this ETag. A false condition fails with 412 PreconditionFailed
+  // (ErrorKind::precondition); a concurrent conditional write with 409 ConditionalRequestConflict.
+  bool if_none_match = false;
+  std::string if_match;
 };
 
 // Multipart part size; every part but the last has exactly this many bytes.
@@ -109,8 +114,9 @@ class S3Client {
   Result<S3ObjectInfo> head_object(const std::string& bucket, const std::string& key);
   // Every object under `prefix`, following NextContinuationToken to the last page.
   Result<std::vector<S3ObjectSummary>> list_objects(const std::string& bucket, const std::string& prefix = "");
-  // Succeeds for a missing key too (S3 answers 204 either way).
-  Result<void> delete_object(const std::string& bucket, const std::string& key);
+  // Succeeds for a missing key too (S3 answers 204 either way). With `if_match` (an ETag) the delete
+  // is conditional: 412 when the current object has another ETag, 404 when there is none.
+  Result<void> delete_object(const std::string& bucket, const std::string& key, const std::string& if_match = "");
 
   static constexpr int k_max_pages = 10000;
 

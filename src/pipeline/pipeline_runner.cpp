@@ -1,6 +1,7 @@
 #include "pipeline/pipeline_runner.hpp"
 
 #include "pipeline/build_registry.hpp"
+#include "pipeline/deploy_lock.hpp"
 
 namespace lcd::pipeline {
 namespace {
@@ -26,7 +27,7 @@ Result<std::string> observed_step(StepContext& ctx, const std::string& name,
                                   const std::function<Result<std::string>()>& body, StepRecord* record) {
   ctx.observer.step_started(name);
   const auto start = ctx.clock.monotonic();
-  auto result = body();
+  Result<std::string> result = ctx.lock ? ctx.lock->check().and_then(body) : body();
   const auto duration = std::chrono::duration_cast<std::chrono::milliseconds>(ctx.clock.monotonic() - start);
   const StepStatus status = result ? StepStatus::ok : StepStatus::failed;
   const std::string summary = result ? *result : result.error().describe();

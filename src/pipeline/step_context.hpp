@@ -17,6 +17,7 @@ class CloudWatchClient;  // clients/cloudwatch_client.hpp
 namespace lcd::pipeline {
 
 struct BackupContext;  // pipeline/backup_store.hpp
+class DeployLock;      // pipeline/deploy_lock.hpp
 
 // Lambda's limit for a zip sent in the request body (ZipFile); larger packages go through S3.
 inline constexpr int64_t k_direct_upload_limit = 50LL * 1024 * 1024;
@@ -37,6 +38,9 @@ struct StepContext {
   // CloudWatch over the same endpoint and credentials: release gates and `status` metrics. Null
   // when the command does not read metrics.
   clients::CloudWatchClient* cloudwatch = nullptr;
+  // The deploy lock this run holds, checked before every step (observed_step): a run that lost it
+  // stops instead of changing the function beside another. Null when the command takes none.
+  const DeployLock* lock = nullptr;
 };
 
 // A step failed for a reason that is not a configuration error: exit status 1.

@@ -51,9 +51,22 @@ class FakeS3 : public aws::ServiceCaller {
       if (h == "Content-MD5" && v != base64_encode(md5(r.body))) return error(400, "BadDigest", "md5 mismatch");
     }
     if (r.operation == "HeadBucket") return ok("");
-    if (r.operation == "PutObject") {
+    if (r.operation == "PutObject" || r.operation == "DeleteObject") {
+      // Conditional writes and deletes (aws-api-notes-2 §17.1) against the current ETag.
+      auto existing = b->second.find(key);
+      for (const auto& [h, v] : r.headers) {
+        if (h == "If-None-Match" && existing != b->second.end()) return error(412, "PreconditionFailed", "If-None-Match");
+        if (h == "If-Match") {
+          if (existing == b->second.end()) return error(404, "NoSuchKey", "The specified key does not exist.");
+          if (v != etag_of(existing->second)) return error(412, "PreconditionFailed", "If-Match");
+        }
+      }
+      if (r.operation == "DeleteObject") {
+        if (existing != b->second.end()) b->second.erase(existing);
+        return ok("");
+      }
       b->second[key] = r.body;
-      return ok("", {{"ETag", "\"" + hex_encode(md5(r.body)) + "\""}});
+      return ok("", {{"ETag", etag_of(r.body)}});
     }
     if (r.operation == "CreateMultipartUpload") {
       const std::string id = "u" + std::to_string(++upload_counter);
@@ -87,10 +100,13 @@ class FakeS3 : public aws::ServiceCaller {
     }
     auto o = b->second.find(key);
     if (o == b->second.end()) return error(404, r.method == "HEAD" ? "404" : "NoSuchKey", "The specified key does not exist.");
-    if (r.operation == "GetObject") return ok(o->second, {{"Content-Length", std::to_string(o->second.size())}});
+    if (r.operation == "GetObject")
+      return ok(o->second, {{"Content-Length", std::to_string(o->second.size())}, {"ETag", etag_of(o->second)}});
     if (r.operation == "HeadObject") return ok("", {{"Content-Length", std::to_string(o->second.size())}});
     return error(400, "NotImplemented", r.operation);
   }
+
+ static std::string etag_of(const std::string& body) { return "\"" + hex_encode(md5(body)) + "\""; }
 
  private:
   static std::string query(const aws::ServiceRequest& r, const std::string& k) {
@@ -104,6 +120,7 @@ class FakeS3 : public aws::ServiceCaller {
   static Result<aws::ServiceResponse> error(int status, std::string code, std::string message) {
     Error e{status == 404   ? ErrorKind::not_found
             : status == 403 ? ErrorKind::auth
+            : status == 412 ? ErrorKind::precondition
             : status >= 500 ? ErrorKind::server
                             : ErrorKind::invalid,
             std::move(message)};
