@@ -1,6 +1,7 @@
 #include "pipeline/deploy_step.hpp"
 
 #include "pipeline/backup_store.hpp"
+#include "pipeline/code_storage.hpp"
 #include "pipeline/deploy_state.hpp"
 #include "util/file_io.hpp"
 #include "util/strings.hpp"
@@ -122,6 +123,21 @@ Result<DeployOutcome> run_deploy(StepContext& ctx, const PackageOutput& package,
   };
   const std::string through = out.via_s3 ? " through " + out.s3_location : "";
 
+  // Refuses before uploading a package the account's code storage cannot take. Without permission
+  // to read the account settings, deploy goes on (Lambda itself still refuses a full storage).
+  auto check_storage = [&]() -> Result<void> {
+    auto storage = read_code_storage(ctx.lambda);
+    if (!storage) {
+      ctx.observer.warning("could not check the code storage left: " + storage.error().describe());
+      return {};
+    }
+    if (auto refusal = storage_refusal(*storage, package.zip_size, ctx.config.prune.keep)) {
+      return step_failed(*refusal);
+    }
+    if (auto warning = storage_warning(*storage)) ctx.observer.warning(*warning);
+    return {};
+  };
+
   FunctionConfiguration current;
   if (!existing) {
     out.created = true;
@@ -132,6 +148,7 @@ Result<DeployOutcome> run_deploy(StepContext& ctx, const PackageOutput& package,
                            short_sha(package.code_sha256) + (out.via_s3 ? ", uploaded" + through : ""));
       return out;
     }
+    if (auto room = check_storage(); !room) return fail(room.error());
     auto code = code_source();
     if (!code) return fail(code.error());
     ctx.observer.message("creating function " + f.name + (out.via_s3 ? " with code from " + out.s3_location : ""));
@@ -154,6 +171,7 @@ Result<DeployOutcome> run_deploy(StepContext& ctx, const PackageOutput& package,
                            short_sha(current.code_sha256) + ")" + through);
     } else {
       out.code_uploaded = true;
+      if (auto room = check_storage(); !room) return fail(room.error());
       auto code = code_source();
       if (!code) return fail(code.error());
       // Settle any update already running (another deploy) before our mutation.

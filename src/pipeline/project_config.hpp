@@ -66,6 +66,10 @@ struct ReleaseConfig {
   std::map<std::string, ReleaseSettings> per_alias;
 };
 
+struct PruneSettings {
+  int keep = 10;  // [prune] keep: newest versions `prune` never deletes
+};
+
 struct ProjectConfig {
   std::filesystem::path root;  // folder holding lambda-cd.toml
   FunctionSettings function;
@@ -74,6 +78,7 @@ struct ProjectConfig {
   AliasSettings aliases;
   TargetSettings target;
   ReleaseConfig release;
+  PruneSettings prune;
   std::filesystem::path reports_dir() const { return root / "reports"; }
   std::filesystem::path state_dir() const { return root / ".lambda-cd"; }
 };

@@ -56,6 +56,16 @@ std::string read_alias_metrics(StepContext& ctx, StatusReport& report, std::chro
   return {};
 }
 
+void read_storage(StepContext& ctx, StatusReport& report) {
+  auto storage = read_code_storage(ctx.lambda);
+  if (!storage) {
+    report.code_storage_error = storage.error().describe();
+    return;
+  }
+  report.code_storage = *storage;
+  if (auto warning = storage_warning(*storage)) ctx.observer.warning(*warning);
+}
+
 }  // namespace
 
 Result<StatusReport> run_status(StepContext& ctx, std::chrono::minutes metrics_window) {
@@ -68,6 +78,7 @@ Result<StatusReport> run_status(StepContext& ctx, std::chrono::minutes metrics_w
     if (latest.error().kind != ErrorKind::not_found) return fail(latest.error());
     // A deleted function's builds can still be restored from the bucket: list them.
     report.backups = backups_of(ctx, name);
+    read_storage(ctx, report);
     return report;
   }
   report.exists = true;
@@ -120,6 +131,7 @@ Result<StatusReport> run_status(StepContext& ctx, std::chrono::minutes metrics_w
     report.metrics_error = read_alias_metrics(ctx, report, metrics_window);
   }
   report.backups = backups_of(ctx, name);
+  read_storage(ctx, report);
   return report;
 }
 

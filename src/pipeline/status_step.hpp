@@ -10,6 +10,7 @@
 
 #include "pipeline/alias_history.hpp"
 #include "pipeline/backup_store.hpp"
+#include "pipeline/code_storage.hpp"
 #include "pipeline/step_context.hpp"
 
 namespace lcd::pipeline {
@@ -63,6 +64,9 @@ struct StatusReport {
   std::chrono::minutes metrics_window{0};
   std::string metrics_error;  // non-empty: metrics could not be read, and why (the rest stands)
   BackupsStatus backups;
+  // The account's code storage in this region (GetAccountSettings); like backups, never fails `status`.
+  std::optional<CodeStorage> code_storage;
+  std::string code_storage_error;
 };
 
 inline constexpr std::chrono::minutes k_status_metrics_window{15};

@@ -25,6 +25,7 @@ class FakeLambda : public aws::ServiceCaller {
  public:
   struct Version {
     json config;
+    bool deleted = false;
   };
   struct Alias {
     std::string version;
@@ -45,6 +46,9 @@ class FakeLambda : public aws::ServiceCaller {
   int in_progress_polls = 0;  // GetFunctionConfiguration reports InProgress this many more times
   std::vector<aws::ServiceRequest> log;
   int revision_counter = 0;
+  int64_t code_storage_limit = 75LL * 1024 * 1024 * 1024;  // GetAccountSettings AccountLimit.TotalCodeSize
+  // Runs before DeleteFunction of a version (e.g. another run moving an alias onto it).
+  std::function<void(const std::string& version)> before_version_delete;
   // Reads code given as S3Bucket/S3Key (as Lambda fetches it from S3); nullopt: no such object.
   std::function<std::optional<std::string>(const std::string& bucket, const std::string& key)> s3_code;
 
@@ -77,6 +81,7 @@ class FakeLambda : public aws::ServiceCaller {
     log.push_back(r);
     const std::string prefix = "/2015-03-31/functions";
     if (r.operation == "CreateFunction") return create(json::parse(r.body));
+    if (r.operation == "GetAccountSettings") return account_settings();
     if (starts_with(r.path, "/2017-03-31/tags/")) return tag_op(r);
     if (!starts_with(r.path, prefix + "/")) return error(400, "InvalidRequest", "bad path " + r.path);
     auto rest = r.path.substr(prefix.size() + 1);
@@ -133,6 +138,7 @@ class FakeLambda : public aws::ServiceCaller {
       return ok(publish(body.value("Description", "")).dump(), 201);
     }
     if (r.method == "GET" && sub == "versions") return list_versions(r);
+    if (r.method == "DELETE" && sub.empty() && !qualifier.empty()) return delete_version(qualifier);
     if (sub == "aliases") return alias_op(r, parts.size() > 2 ? parts[2] : "");
     return error(400, "InvalidRequest", "unsupported " + r.method + " " + r.path);
   }
@@ -202,7 +208,7 @@ class FakeLambda : public aws::ServiceCaller {
   std::optional<json> config_for(const std::string& qualifier) {
     if (qualifier.empty() || qualifier == "$LATEST") return latest;
     for (const auto& v : versions) {
-      if (v.config["Version"] == qualifier) return v.config;
+      if (v.config["Version"] == qualifier && !v.deleted) return v.config;
     }
     if (auto a = aliases.find(qualifier); a != aliases.end()) return config_for(a->second.version);
     return std::nullopt;
@@ -230,7 +236,9 @@ class FakeLambda : public aws::ServiceCaller {
     json l = latest;
     l["FunctionArn"] = arn() + ":$LATEST";
     all.push_back(l);
-    for (const auto& v : versions) all.push_back(v.config);
+    for (const auto& v : versions) {
+      if (!v.deleted) all.push_back(v.config);
+    }
     size_t start = 0;
     if (auto m = query(r, "Marker"); !m.empty()) start = std::stoul(m);
     json page = json::array();
@@ -244,6 +252,34 @@ class FakeLambda : public aws::ServiceCaller {
            {"Description", a.description}, {"RevisionId", a.revision}};
     if (!a.weights.empty()) j["RoutingConfig"] = json{{"AdditionalVersionWeights", a.weights}};
     return j;
+  }
+  Result<aws::ServiceResponse> delete_version(const std::string& version) {
+    if (before_version_delete) before_version_delete(version);
+    std::vector<std::string> referencing;
+    for (const auto& [n, a] : aliases) {
+      if (a.version == version || a.weights.count(version)) referencing.push_back(n);
+    }
+    if (!referencing.empty()) {
+      return error(409, "ResourceConflictException",
+                   "Unable to delete version because the following aliases reference it: [" + join(referencing, ", ") +
+                       "]");
+    }
+    for (auto& v : versions) {
+      if (v.config["Version"] == version && !v.deleted) {
+        v.deleted = true;
+        return ok("", 204);
+      }
+    }
+    return error(404, "ResourceNotFoundException", "Function not found: " + arn() + ":" + version);
+  }
+  Result<aws::ServiceResponse> account_settings() {
+    int64_t used = exists ? latest.value("CodeSize", int64_t{0}) : 0;
+    for (const auto& v : versions) {
+      if (!v.deleted) used += v.config.value("CodeSize", int64_t{0});
+    }
+    return ok(json{{"AccountLimit", {{"TotalCodeSize", code_storage_limit}, {"CodeSizeZipped", 52428800}}},
+                   {"AccountUsage", {{"TotalCodeSize", used}, {"FunctionCount", exists ? 1 : 0}}}}
+                  .dump());
   }
   Result<aws::ServiceResponse> alias_op(const aws::ServiceRequest& r, const std::string& alias) {
     if (r.method == "GET" && alias.empty()) {
@@ -287,6 +323,12 @@ class FakeLambda : public aws::ServiceCaller {
     if (r.method == "POST") {
       const json body = json::parse(r.body);
       for (auto& [k, v] : body["Tags"].items()) tags[k] = v.get<std::string>();
+      return ok("", 204);
+    }
+    if (r.method == "DELETE") {
+      for (const auto& [n, v] : r.query) {
+        if (n == "tagKeys") tags.erase(v);
+      }
       return ok("", 204);
     }
     return error(400, "InvalidRequest", "unsupported tag op");
