@@ -304,6 +304,37 @@ Result<void> apply_toml(const std::string& text, const std::string& source, CliC
     }
   }
   if (!err) return err;
+  if (const auto* l = subtable(root, "lock", err, source)) {
+    LCD_TRY(keys, check_keys(*l, "lock", {"bucket", "wait", "lease"}, source));
+    LCD_TRY(bucket, get_string(*l, "bucket", "lock", source));
+    if (*bucket) {
+      if (auto valid = check_bucket_name(**bucket); !valid.empty()) {
+        return config_fail(where(*l->get("bucket"), source) + ": [lock] bucket '" + **bucket + "' " + valid);
+      }
+      config.lock_bucket = **bucket;
+    }
+    for (const char* key : {"wait", "lease"}) {
+      LCD_TRY(text, get_string(*l, key, "lock", source));
+      if (!*text) continue;
+      auto d = parse_duration(**text);
+      if (!d) return config_fail(where(*l->get(key), source) + ": [lock] " + key + ": " + d.error().message);
+      if (std::string(key) == "wait") {
+        config.lock_wait = *d;
+      } else {
+        if (*d < std::chrono::seconds(5)) {
+          return config_fail(where(*l->get(key), source) + ": [lock] lease must be at least 5s");
+        }
+        config.lock_lease = std::chrono::duration_cast<std::chrono::seconds>(*d);
+      }
+    }
+  }
+  if (!err) return err;
+  if (const auto* p = subtable(root, "prune", err, source)) {
+    LCD_TRY(keys, check_keys(*p, "prune", {"keep"}, source));
+    LCD_TRY(keep, get_int(*p, "keep", "prune", source, 1, 100000));
+    if (*keep) config.project.prune.keep = **keep;
+  }
+  if (!err) return err;
   if (const auto* st = subtable(root, "stack", err, source)) {
     LCD_TRY(keys, check_keys(*st, "stack", {"name", "template", "parameters", "capabilities"}, source));
     LCD_TRY(name, get_string(*st, "name", "stack", source));
@@ -463,6 +494,12 @@ Result<CliConfig> load_cli_config(const GlobalOptions& globals, const EnvLookup&
     config.profile = globals.profile;
     config.profile_from_aws_env = false;
   }
+  if (!globals.lock_timeout.empty()) {
+    auto d = parse_duration(globals.lock_timeout);
+    if (!d) return config_fail("--lock-timeout: " + d.error().message);
+    config.lock_wait = *d;
+  }
+  config.lock_disabled = globals.no_lock;
 
   // Then the AWS shared config file, then defaults.
   if (config.region.empty() && !config.local) config.region = region_from_aws_config(config.profile, env);

@@ -37,6 +37,13 @@ struct CliConfig {
   // [backup] bucket (or LAMBDA_CD_BACKUP_BUCKET): published builds are backed up there and packages
   // over the 50 MB direct-upload limit are staged there. Empty when not configured.
   std::string backup_bucket;
+  // [lock]: the deploy lock's bucket (default: the [backup] bucket), how long a second run waits
+  // for it (wait, --lock-timeout) and the lease a holder renews (lease; a dead holder's lock is taken
+  // over after it). --no-lock runs without one.
+  std::string lock_bucket;
+  std::chrono::milliseconds lock_wait{std::chrono::minutes(10)};
+  std::chrono::seconds lock_lease{120};
+  bool lock_disabled = false;
   // [stack]: name (default "<function name>-stack"), template (default "template.yaml"),
   // [stack.parameters], capabilities.
   pipeline::StackSettings stack;

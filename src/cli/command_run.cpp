@@ -4,18 +4,43 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cli/interrupt_guard.hpp"
 #include "clients/cloudwatch_client.hpp"
 #include "clients/s3_client.hpp"
 #include "clients/sts_client.hpp"
 #include "pipeline/function_role.hpp"
 #include "pipeline/backup_store.hpp"
+#include "pipeline/deploy_lock.hpp"
 
 namespace lcd::cli {
 
 CommandRun::CommandRun(const GlobalOptions& globals)
     : observer(globals.output, globals.verbosity), m_globals(globals) {}
 
-CommandRun::~CommandRun() = default;
+CommandRun::~CommandRun() {
+  m_interrupt_guard.reset();
+  if (m_lock) {
+    if (auto released = m_lock->release(); !released) {
+      observer.warning("could not release the deploy lock (it expires on its own after its lease): " +
+                       released.error().describe());
+    }
+  }
+}
+
+Result<pipeline::LockSettings> CommandRun::lock_settings(const CliConfig& config) {
+  pipeline::LockSettings settings;
+  settings.bucket = config.lock_bucket.empty() ? config.backup_bucket : config.lock_bucket;
+  if (settings.bucket.empty()) {
+    return pipeline::config_error(
+        "the deploy lock needs a bucket: set [lock] bucket or [backup] bucket in lambda-cd.toml "
+        "(or pass --no-lock when nobody else deploys this function)");
+  }
+  settings.key = pipeline::lock_key(config.project.function.name, config.region);
+  settings.region = config.region;
+  settings.wait = config.lock_wait;
+  settings.lease = config.lock_lease;
+  return settings;
+}
 
 Result<std::unique_ptr<CommandRun>> CommandRun::open(const GlobalOptions& globals, const RunNeeds& needs) {
   std::error_code ec;
@@ -100,6 +125,28 @@ Result<std::unique_ptr<CommandRun>> CommandRun::open(const GlobalOptions& global
     run->m_artifacts = std::make_unique<pipeline::BackupContext>(
         pipeline::BackupContext{*run->m_s3, system_clock(), run->observer, config.backup_bucket, config.region});
     run->m_ctx->artifacts = run->m_artifacts.get();
+  }
+  if (needs.endpoint) {
+    auto lock_caller = make_service_caller(config, run->m_lock_observer, 0);
+    if (!lock_caller) return fail(lock_caller.error());
+    run->m_lock_caller = std::move(*lock_caller);
+    run->m_lock_s3 = std::make_unique<clients::S3Client>(*run->m_lock_caller);
+  }
+  if (needs.endpoint && !needs.lock_command.empty() && !config.lock_disabled) {
+    auto settings = lock_settings(config);
+    if (!settings) return fail(settings.error());
+    pipeline::LockRecord me;
+    me.owner = pipeline::current_lock_owner();
+    me.command = needs.lock_command;
+    me.build = needs.lock_build;
+    auto lock = pipeline::DeployLock::acquire(*run->m_lock_s3, system_clock(), run->observer, *settings, me);
+    if (!lock) return fail(lock.error());
+    run->m_lock = std::move(*lock);
+    run->m_lock->start_renewing(std::chrono::duration_cast<std::chrono::milliseconds>(settings->lease) / 3);
+    run->m_ctx->lock = run->m_lock.get();
+    pipeline::DeployLock* held = run->m_lock.get();
+    run->m_interrupt_guard = std::make_unique<InterruptGuard>([held] { (void)held->release(); });
+    run->observer.message("holding the deploy lock s3://" + settings->bucket + "/" + settings->key);
   }
   return run;
 }

@@ -18,8 +18,14 @@ namespace lcd::clients {
 class S3Client;
 class CloudWatchClient;
 }
+namespace lcd::pipeline {
+class DeployLock;
+struct LockSettings;
+}
 
 namespace lcd::cli {
+
+class InterruptGuard;  // cli/interrupt_guard.hpp
 
 struct RunNeeds {
   bool config_file = true;    // lambda-cd.toml must exist
@@ -27,6 +33,10 @@ struct RunNeeds {
   bool function_name = true;  // [function] name (or --function) must be set
   bool role = false;          // creates or configures the function: a role name becomes its ARN (STS)
   std::string function_override;  // --function
+  // Commands that change the function hold the deploy lock for their whole run: the command's
+  // name (and build, when it has one) go into the lock object. Empty: no lock.
+  std::string lock_command;
+  std::string lock_build;
 };
 
 class CommandRun {
@@ -45,6 +55,12 @@ class CommandRun {
   // (or the command talks to no endpoint). Also set as ctx().artifacts.
   pipeline::BackupContext* artifacts() { return m_artifacts.get(); }
   bool embedded() const { return m_embedded != nullptr; }
+  // Where this function's deploy lock lives (bucket, key, wait, lease); a configuration error
+  // when no bucket is configured.
+  static Result<pipeline::LockSettings> lock_settings(const CliConfig& config);
+  // An S3 client over its own connection, for lock commands and the lock itself (not null after open
+  // for commands with an endpoint).
+  clients::S3Client& lock_s3() { return *m_lock_s3; }
   std::unique_ptr<pipeline::PackageBuilder> make_packager();
 
  private:
@@ -56,6 +72,12 @@ class CommandRun {
   std::unique_ptr<clients::S3Client> m_s3;
   std::unique_ptr<clients::CloudWatchClient> m_cloudwatch;
   std::unique_ptr<pipeline::BackupContext> m_artifacts;
+  // The lock has its own request layer: it renews on a background thread.
+  pipeline::NullObserver m_lock_observer;
+  std::unique_ptr<aws::ServiceCaller> m_lock_caller;
+  std::unique_ptr<clients::S3Client> m_lock_s3;
+  std::unique_ptr<pipeline::DeployLock> m_lock;
+  std::unique_ptr<InterruptGuard> m_interrupt_guard;
   pipeline::SystemProcessLauncher m_launcher;
   std::unique_ptr<pipeline::StepContext> m_ctx;
 };

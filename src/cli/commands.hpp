@@ -20,5 +20,7 @@ void add_status_command(CLI::App& app, GlobalOptions& globals, int& exit_code);
 void add_invoke_command(CLI::App& app, GlobalOptions& globals, int& exit_code);
 void add_logs_command(CLI::App& app, GlobalOptions& globals, int& exit_code);
 void add_init_command(CLI::App& app, GlobalOptions& globals, int& exit_code);
+void add_lock_commands(CLI::App& app, GlobalOptions& globals, int& exit_code);  // lock status, unlock
+void add_prune_command(CLI::App& app, GlobalOptions& globals, int& exit_code);
 
 }  // namespace lcd::cli

@@ -15,6 +15,7 @@ void add_deploy_command(CLI::App& app, GlobalOptions& globals, int& exit_code) {
   cmd->callback([&globals, &exit_code, dry_run] {
     RunNeeds needs;
     needs.role = true;
+    if (!*dry_run) needs.lock_command = "deploy";
     auto run = CommandRun::open(globals, needs);
     if (!run) {
       exit_code = finish_error(globals, "deploy", run.error());

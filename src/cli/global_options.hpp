@@ -16,6 +16,8 @@ struct GlobalOptions {
   std::string retry_budget;  // --retry-budget DURATION (empty: env, lambda-cd.toml, default)
   OutputFormat output = OutputFormat::text;
   int verbosity = 0;         // -v raises, -q lowers
+  bool no_lock = false;      // --no-lock: change the function without the deploy lock
+  std::string lock_timeout;  // --lock-timeout DURATION (empty: [lock] wait)
 };
 
 }  // namespace lcd::cli

@@ -66,6 +66,9 @@ int run(int argc, char** argv) {
                                                                               {"json", OutputFormat::json}}));
   app.add_flag("-v,--verbose", [&globals](int64_t n) { globals.verbosity += static_cast<int>(n); }, "More detail");
   app.add_flag("-q,--quiet", [&globals](int64_t n) { globals.verbosity -= static_cast<int>(n); }, "Less detail");
+  app.add_flag("--no-lock", globals.no_lock, "Change the function without taking the deploy lock (single-user setups)");
+  app.add_option("--lock-timeout", globals.lock_timeout,
+                 "How long to wait for another run's deploy lock, e.g. 10m (default [lock] wait, 10m)");
 
   add_init_command(app, globals, exit_code);
   add_test_command(app, globals, exit_code);
@@ -79,6 +82,8 @@ int run(int argc, char** argv) {
   add_status_command(app, globals, exit_code);
   add_invoke_command(app, globals, exit_code);
   add_logs_command(app, globals, exit_code);
+  add_lock_commands(app, globals, exit_code);
+  add_prune_command(app, globals, exit_code);
   add_stack_command(app, globals, exit_code);
   add_restore_command(app, globals, exit_code);
   add_local_command(app, globals, exit_code);

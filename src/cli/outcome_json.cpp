@@ -74,6 +74,12 @@ json to_json(const pipeline::BackupsStatus& b) {
 
 json to_json(const pipeline::StatusReport& s) {
   json j{{"function", s.function_name}, {"exists", s.exists}, {"backups", to_json(s.backups)}};
+  if (s.code_storage) {
+    j["code_storage"] = {{"used", s.code_storage->used}, {"limit", s.code_storage->limit},
+                         {"fraction", s.code_storage->fraction()}};
+  } else {
+    j["code_storage"] = {{"error", s.code_storage_error}};
+  }
   if (!s.exists) return j;
   j["function_arn"] = s.function_arn;
   j["latest"] = json{{"code_sha256", s.latest_code_sha256}, {"revision_id", s.latest_revision_id},
@@ -119,6 +125,20 @@ json to_json(const pipeline::PipelineReport& r) {
   if (r.deploy) j["deploy"] = to_json(*r.deploy);
   if (r.publish) j["publish"] = to_json(*r.publish);
   if (r.promote) j["promote"] = to_json(*r.promote);
+  return j;
+}
+
+json to_json(const pipeline::PruneOutcome& p) {
+  json decisions = json::array();
+  for (const auto& d : p.decisions) {
+    decisions.push_back({{"version", d.version}, {"builds", d.builds}, {"code_size", d.code_size},
+                         {"last_modified", d.last_modified}, {"delete", d.remove}, {"kept_because", d.kept_because}});
+  }
+  json skipped = json::array();
+  for (const auto& [version, why] : p.skipped) skipped.push_back({{"version", version}, {"reason", why}});
+  json j{{"dry_run", p.dry_run}, {"versions", decisions}, {"deleted", p.deleted}, {"skipped", skipped},
+         {"bytes_freed", p.bytes_freed}, {"backups_deleted", p.backups_deleted}};
+  if (!p.backups_error.empty()) j["backups_error"] = p.backups_error;
   return j;
 }
 

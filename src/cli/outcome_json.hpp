@@ -4,6 +4,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "pipeline/pipeline_runner.hpp"
+#include "pipeline/prune_step.hpp"
 #include "pipeline/status_step.hpp"
 
 namespace lcd::cli {
@@ -17,5 +18,6 @@ nlohmann::json to_json(const pipeline::BackupManifest& m);
 nlohmann::json to_json(const pipeline::BackupsStatus& b);
 nlohmann::json to_json(const pipeline::StatusReport& s);
 nlohmann::json to_json(const pipeline::PipelineReport& r);
+nlohmann::json to_json(const pipeline::PruneOutcome& p);
 
 }  // namespace lcd::cli

@@ -5,6 +5,7 @@
 #include "cli/command_run.hpp"
 #include "cli/commands.hpp"
 #include "cli/outcome_json.hpp"
+#include "cli/prune_wiring.hpp"
 
 namespace lcd::cli {
 namespace {
@@ -30,15 +31,19 @@ void add_pipeline_command(CLI::App& app, GlobalOptions& globals, int& exit_code)
   struct Options {
     std::string build;
     std::string to;
+    bool prune = false;
   };
   auto opts = std::make_shared<Options>();
   auto* cmd = app.add_subcommand(
       "pipeline", "test, package, deploy, itest, publish, promote (default: the stage alias); stops at the first failure");
   cmd->add_option("--build", opts->build, "Build number")->required();
   cmd->add_option("--to", opts->to, "Alias to promote to (default [aliases] stage)");
+  cmd->add_flag("--prune", opts->prune, "After a successful promote, delete old versions as `prune` does ([prune] keep)");
   cmd->callback([&globals, &exit_code, opts] {
     RunNeeds needs;
     needs.role = true;
+    needs.lock_command = "pipeline";
+    needs.lock_build = opts->build;
     auto run = CommandRun::open(globals, needs);
     if (!run) {
       exit_code = finish_error(globals, "pipeline", run.error());
@@ -62,6 +67,16 @@ void add_pipeline_command(CLI::App& app, GlobalOptions& globals, int& exit_code)
         return;
       }
       if (*backup) doc["backup"] = pipeline::s3_url((*backup)->bucket, (*backup)->zip_key);
+    }
+    if (opts->prune) {
+      pipeline::PruneOptions options;
+      options.keep = r.config.project.prune.keep;
+      auto pruned = run_observed_prune(r, options);
+      if (!pruned) {
+        exit_code = finish_error(globals, "pipeline", pruned.error(), &doc);
+        return;
+      }
+      doc["prune"] = to_json(*pruned);
     }
     exit_code = finish_ok(globals, "pipeline", r.target_description, doc);
   });

@@ -19,7 +19,7 @@ void add_publish_command(CLI::App& app, GlobalOptions& globals, int& exit_code) 
       ->required();
   cmd->add_flag("--dry-run", opts->dry_run, "Say what would change without changing it");
   cmd->callback([&globals, &exit_code, opts] {
-    auto run = CommandRun::open(globals, RunNeeds{});
+    auto run = CommandRun::open(globals, RunNeeds{.lock_command = opts->dry_run ? "" : "publish", .lock_build = opts->build});
     if (!run) {
       exit_code = finish_error(globals, "publish", run.error());
       return;

@@ -47,6 +47,10 @@ void add_restore_command(CLI::App& app, GlobalOptions& globals, int& exit_code) 
     RunNeeds needs;
     needs.function_override = opts->function;
     needs.role = !opts->list;
+    if (!opts->list) {
+      needs.lock_command = "restore";
+      needs.lock_build = opts->build;
+    }
     auto run = CommandRun::open(globals, needs);
     if (!run) {
       exit_code = finish_error(globals, command, run.error());

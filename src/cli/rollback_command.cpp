@@ -17,7 +17,7 @@ void add_rollback_command(CLI::App& app, GlobalOptions& globals, int& exit_code)
   cmd->add_option("alias", opts->alias, "Alias to roll back")->required();
   cmd->add_flag("--dry-run", opts->dry_run, "Say what would change without changing it");
   cmd->callback([&globals, &exit_code, opts] {
-    auto run = CommandRun::open(globals, RunNeeds{});
+    auto run = CommandRun::open(globals, RunNeeds{.lock_command = opts->dry_run ? "" : "rollback " + opts->alias});
     if (!run) {
       exit_code = finish_error(globals, "rollback", run.error());
       return;

@@ -31,11 +31,20 @@ void print_backups(const pipeline::BackupsStatus& b, size_t max_builds) {
   }
 }
 
+void print_code_storage(const pipeline::StatusReport& s) {
+  if (s.code_storage) {
+    std::printf("\n%s\n", pipeline::describe(*s.code_storage).c_str());
+  } else {
+    std::printf("\ncode storage: could not be read: %s\n", s.code_storage_error.c_str());
+  }
+}
+
 void print_status(const pipeline::StatusReport& s, size_t max_versions) {
   if (!s.exists) {
     std::printf("function %s does not exist yet (run `lambda-cd deploy` or `lambda-cd pipeline --build N`)\n",
                 s.function_name.c_str());
     print_backups(s.backups, max_versions);
+    print_code_storage(s);
     std::fflush(stdout);
     return;
   }
@@ -73,6 +82,7 @@ void print_status(const pipeline::StatusReport& s, size_t max_versions) {
     std::printf("  (invocations and error rates unavailable: %s)\n", s.metrics_error.c_str());
   }
   print_backups(s.backups, max_versions);
+  print_code_storage(s);
   std::fflush(stdout);
 }
 

@@ -144,7 +144,8 @@ def status_says_why_backups_cannot_be_listed():
             with open(os.path.join(project, "index.js"), "w") as f:
                 f.write(HANDLER % "small")
             with open(os.path.join(project, "lambda-cd.toml"), "w") as f:
-                f.write(f'[function]\nname = "{FUNCTION}"\n\n[backup]\nbucket = "never-created"\n')
+                f.write(f'[function]\nname = "{FUNCTION}"\n\n[backup]\nbucket = "never-created"\n'
+                        f'\n[lock]\nbucket = "deploy-locks"\n')
             r = ep.lcd("deploy", cwd=project)
             assert r.returncode == 0, out(r)
             r = ep.lcd("status", cwd=project)
@@ -161,7 +162,7 @@ def no_bucket_is_a_configuration_error():
     try:
         with Endpoint() as ep:
             write_project(project, "v1", bucket=None)
-            r = ep.lcd("deploy", cwd=project)
+            r = ep.lcd("--no-lock", "deploy", cwd=project)
             assert r.returncode == 2, out(r)
             assert "over Lambda's direct-upload limit" in r.stderr and "set [backup] bucket" in r.stderr, out(r)
             lam = ep.boto3("lambda")
