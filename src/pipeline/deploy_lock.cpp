@@ -103,9 +103,7 @@ std::string lock_key(const std::string& function_name, const std::string& region
 Result<std::optional<LockView>> read_lock(clients::S3Client& s3, const LockSettings& settings) {
   auto object = s3.get_object(settings.bucket, settings.key);
   if (!object) {
-    if (object.error().kind == ErrorKind::not_found && !is_code(object.error(), "NoSuchBucket")) {
-      return std::optional<LockView>();
-    }
+    if (object.error().kind == ErrorKind::not_found) return std::optional<LockView>();  // no key, or no bucket yet
     return fail(object.error());
   }
   LockView view;
@@ -214,6 +212,7 @@ Result<void> DeployLock::renew() {
     if (!m_held) return fail(lost_error(m_lost_reason));
     etag = m_etag;
   }
+  std::lock_guard io(m_io);
   LockRecord next = m_record;
   next.expires = m_clock.now() + m_settings.lease;
   clients::PutOptions options;
@@ -247,6 +246,7 @@ Result<void> DeployLock::release() {
     m_lost_reason = "released";
     etag = m_etag;
   }
+  std::lock_guard io(m_io);
   auto deleted = m_s3.delete_object(m_settings.bucket, m_settings.key, etag);
   if (!deleted && deleted.error().kind != ErrorKind::precondition && deleted.error().kind != ErrorKind::not_found) {
     return fail(deleted.error());
@@ -276,9 +276,21 @@ void DeployLock::stop_renewing() {
   if (m_renewer.joinable() && m_renewer.get_id() != std::this_thread::get_id()) m_renewer.join();
 }
 
-Result<void> DeployLock::check() const {
+Result<void> DeployLock::check() {
+  {
+    std::lock_guard lock(m_mutex);
+    if (!m_held) return fail(lost_error(m_lost_reason));
+  }
+  std::lock_guard io(m_io);
+  auto current = read_lock(m_s3, m_settings);
+  if (!current) return {};  // cannot tell now; the lease still protects us
   std::lock_guard lock(m_mutex);
-  if (m_held) return {};
+  if (!m_held) return fail(lost_error(m_lost_reason));
+  if (*current && (*current)->readable && (*current)->record.token == m_record.token) return {};
+  m_held = false;
+  m_lost_reason = *current ? "the lock now belongs to " + describe_holder((*current)->record) +
+                                 " (broken with `lambda-cd unlock --force`, or taken over after the lease expired)"
+                           : "the lock object was deleted (lambda-cd unlock --force?)";
   return fail(lost_error(m_lost_reason));
 }
 

@@ -90,8 +90,10 @@ class DeployLock {
   // Renews every `interval` on a background thread until release() or destruction.
   void start_renewing(std::chrono::milliseconds interval);
 
-  // Ok while this run holds the lock; otherwise why not (for checks before each step).
-  Result<void> check() const;
+  // Ok while this run holds the lock; otherwise why not. Reads the lock object to see that it is
+  // still ours (a broken or taken-over lock is noticed before the next step, not at the next
+  // renewal); a read that fails for another reason leaves the verdict to the lease.
+  Result<void> check();
   const LockRecord& record() const { return m_record; }
 
  private:
@@ -102,6 +104,7 @@ class DeployLock {
   Clock& m_clock;
   LockSettings m_settings;
   LockRecord m_record;
+  std::mutex m_io;             // one S3 call at a time: the renewer thread and the command share m_s3
   mutable std::mutex m_mutex;  // m_etag, m_held, m_lost_reason, m_stop
   std::string m_etag;
   bool m_held = true;

@@ -40,7 +40,7 @@ struct StepContext {
   clients::CloudWatchClient* cloudwatch = nullptr;
   // The deploy lock this run holds, checked before every step (observed_step): a run that lost it
   // stops instead of changing the function beside another. Null when the command takes none.
-  const DeployLock* lock = nullptr;
+  DeployLock* lock = nullptr;
 };
 
 // A step failed for a reason that is not a configuration error: exit status 1.

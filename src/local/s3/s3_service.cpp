@@ -223,7 +223,14 @@ Result<HttpResponse> S3Service::dispatch(const HttpRequest& request, const Reque
       if (auto ok = m_store->abort_upload(bucket, key, request.query_param("uploadId")); !ok) return fail(ok.error());
       return empty_response(204);
     }
-    if (auto ok = m_store->delete_object(bucket, key); !ok) return fail(ok.error());
+    // Conditional deletes (If-Match: an ETag or *) as general purpose buckets take them since 2025.
+    WriteCondition condition;
+    if (request.has_header("If-Match")) {
+      auto parsed = parse_write_condition(request);
+      if (!parsed) return fail(parsed.error());
+      condition.if_match = parsed->if_match;
+    }
+    if (auto ok = m_store->delete_object(bucket, key, condition); !ok) return fail(ok.error());
     return empty_response(204);
   }
   if (method == "POST") {

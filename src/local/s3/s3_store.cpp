@@ -295,12 +295,17 @@ Result<std::string> S3Store::read_blob(const ObjectMeta& meta) {
   return bytes;
 }
 
-Result<void> S3Store::delete_object(const std::string& bucket, const std::string& key) {
+Result<void> S3Store::delete_object(const std::string& bucket, const std::string& key, const WriteCondition& condition) {
   std::string blob;
   auto done = m_db->transaction([&]() -> Result<void> {
     if (auto ok = require_bucket(bucket); !ok) return ok;
-    auto old = m_db->query("SELECT blob FROM objects WHERE bucket = ? AND key = ?", {bucket, key});
+    auto old = m_db->query("SELECT blob, etag FROM objects WHERE bucket = ? AND key = ?", {bucket, key});
     if (!old) return fail(old.error());
+    if (condition.any()) {
+      std::optional<std::string> etag;
+      if (!old->empty()) etag = text_of((*old)[0][1]);
+      if (auto ok = check_write_condition(condition, etag); !ok) return ok;
+    }
     if (old->empty()) return {};
     blob = text_of((*old)[0][0]);
     return m_db->exec("DELETE FROM objects WHERE bucket = ? AND key = ?", {bucket, key});

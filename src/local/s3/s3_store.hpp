@@ -87,7 +87,9 @@ class S3Store {
   Result<std::optional<std::string>> current_etag(const std::string& bucket, const std::string& key);
   Result<ObjectMeta> head_object(const std::string& bucket, const std::string& key);
   Result<std::string> read_blob(const ObjectMeta& meta);
-  Result<void> delete_object(const std::string& bucket, const std::string& key);
+  // With `condition.if_match` the delete is conditional (checked in the deleting transaction): 412
+  // when the current object has another ETag, 404 NoSuchKey when there is none.
+  Result<void> delete_object(const std::string& bucket, const std::string& key, const WriteCondition& condition = {});
   // Every object whose key starts with `prefix`, in byte order of key.
   Result<std::vector<ObjectEntry>> list_objects(const std::string& bucket, const std::string& prefix);
   // New row for `key` pointing at the source's blob.

@@ -151,6 +151,24 @@ TEST_F(S3ServiceTest, ConditionalPutsCreateOnceAndSwapOnTheETag) {
   EXPECT_EQ(send("PUT", "/bkt/none", "us-east-1", "x", {{"If-None-Match", etag}}).status, 400);
 }
 
+TEST_F(S3ServiceTest, ConditionalDeletesTakeTheCurrentETagOrStar) {
+  // AWS: DeleteObject with If-Match on general purpose buckets (2025-09): 412 on another ETag,
+  // 404 NoSuchKey when there is no object, 204 when it matches (an ETag or *).
+  ASSERT_EQ(send("PUT", "/bkt", "us-east-1").status, 200);
+  std::string etag = header(send("PUT", "/bkt/lock", "us-east-1", "one"), "ETag");
+  auto stale = send("DELETE", "/bkt/lock", "us-east-1", "", {{"If-Match", "\"0000\""}});
+  EXPECT_EQ(stale.status, 412);
+  EXPECT_NE(stale.body.find("<Condition>If-Match</Condition>"), std::string::npos) << stale.body;
+  EXPECT_EQ(send("GET", "/bkt/lock", "us-east-1").body, "one");
+  EXPECT_EQ(send("DELETE", "/bkt/lock", "us-east-1", "", {{"If-Match", etag}}).status, 204);
+  EXPECT_EQ(send("GET", "/bkt/lock", "us-east-1").status, 404);
+  EXPECT_EQ(send("DELETE", "/bkt/lock", "us-east-1", "", {{"If-Match", etag}}).status, 404);
+  EXPECT_EQ(send("DELETE", "/bkt/lock", "us-east-1").status, 204);  // unconditional: missing is fine
+  ASSERT_EQ(send("PUT", "/bkt/lock", "us-east-1", "two").status, 200);
+  EXPECT_EQ(send("DELETE", "/bkt/lock", "us-east-1", "", {{"If-Match", "*"}}).status, 204);
+  EXPECT_EQ(send("GET", "/bkt/lock", "us-east-1").status, 404);
+}
+
 TEST_F(S3ServiceTest, AConditionalWriteOvertakenWhileUploadingIsAConflict) {
   ASSERT_EQ(send("PUT", "/bkt", "us-east-1").status, 200);
   // The request found no object as it arrived; another write landed before it committed.

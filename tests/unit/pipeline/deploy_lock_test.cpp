@@ -198,8 +198,9 @@ TEST(DeployLock, BreakingItSaysWhoseItWas) {
   clients::S3Client s3(s3_backend);
   FakeClock clock;
   RecordingObserver observer;
-  auto none = break_lock(s3, settings());
-  ASSERT_FALSE(none);  // no bucket yet: S3's NoSuchBucket, not "no lock"
+  auto none = break_lock(s3, settings());  // no bucket yet: no lock either
+  ASSERT_TRUE(none);
+  EXPECT_FALSE(*none);
   s3_backend.buckets["locks"];
   none = break_lock(s3, settings());
   ASSERT_TRUE(none);
@@ -210,8 +211,28 @@ TEST(DeployLock, BreakingItSaysWhoseItWas) {
   ASSERT_TRUE(broken);
   ASSERT_TRUE(*broken);
   EXPECT_EQ((*broken)->record.build, "5");
+  auto checked = (*lock)->check();  // noticed at once, before any renewal
+  ASSERT_FALSE(checked);
+  EXPECT_NE(checked.error().message.find("deleted"), std::string::npos);
   EXPECT_FALSE((*lock)->renew());
-  EXPECT_NE((*lock)->check().error().message.find("deleted"), std::string::npos);
+}
+
+TEST(DeployLock, CheckNoticesALockTakenByAnotherBeforeTheNextRenewal) {
+  FakeS3 s3_backend;
+  clients::S3Client s3(s3_backend);
+  FakeClock clock;
+  RecordingObserver observer;
+  auto mine = DeployLock::acquire(s3, clock, observer, settings(), owner("runner-1", "pipeline", "5"));
+  ASSERT_TRUE(mine);
+  EXPECT_TRUE((*mine)->check());
+  ASSERT_TRUE(break_lock(s3, settings()));
+  auto theirs = DeployLock::acquire(s3, clock, observer, settings(), owner("runner-2", "pipeline", "6"));
+  ASSERT_TRUE(theirs);
+  auto checked = (*mine)->check();
+  ASSERT_FALSE(checked);
+  EXPECT_NE(checked.error().message.find("now belongs to runner-2"), std::string::npos) << checked.error().message;
+  ASSERT_TRUE((*mine)->release());  // leaves runner-2's lock alone
+  EXPECT_TRUE((*theirs)->check());
 }
 
 TEST(DeployLock, AStepDoesNotRunOnceTheLockIsLost) {
@@ -222,7 +243,6 @@ TEST(DeployLock, AStepDoesNotRunOnceTheLockIsLost) {
   auto lock = DeployLock::acquire(s3, clock, observer, settings(), owner("runner-1", "pipeline", "5"));
   ASSERT_TRUE(lock);
   ASSERT_TRUE(break_lock(s3, settings()));
-  ASSERT_FALSE((*lock)->renew());
   test::FakeLambda lambda_backend;
   clients::LambdaClient lambda(lambda_backend);
   test::FakeLauncher launcher;
