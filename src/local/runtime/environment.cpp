@@ -122,14 +122,20 @@ void Environment::drain_output() {
   if (m_handles.output_fd >= 0) drain_fd(m_handles.output_fd);
 }
 
+size_t Environment::take_dropped_output_bytes() {
+  std::lock_guard out_lock(m_output_mutex);
+  size_t dropped = m_output_unreported_drops + m_output_dropped;
+  m_output_unreported_drops = 0;
+  m_output_dropped = 0;
+  return dropped;
+}
+
 std::string Environment::take_output() {
   std::lock_guard out_lock(m_output_mutex);
   std::string out = std::move(m_output);
   m_output.clear();
-  if (m_output_dropped) {
-    out += "[lambda-cd: " + std::to_string(m_output_dropped) + " bytes of output dropped]\n";
-    m_output_dropped = 0;
-  }
+  m_output_unreported_drops += m_output_dropped;
+  m_output_dropped = 0;
   return out;
 }
 

@@ -70,6 +70,8 @@ class Environment final : private RuntimeApiHandler {
   int api_port() const;
   // Output written while no invocation ran (flushed to the log when the environment goes away).
   std::string take_output();
+  // Bytes of output beyond the per-invocation cap since the last call (not in any take_output()).
+  size_t take_dropped_output_bytes();
 
  private:
   Environment() = default;
@@ -117,6 +119,7 @@ class Environment final : private RuntimeApiHandler {
   std::mutex m_output_mutex;
   std::string m_output;
   size_t m_output_dropped = 0;
+  size_t m_output_unreported_drops = 0;
 };
 
 }  // namespace lcd::local::runtime

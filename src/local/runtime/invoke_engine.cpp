@@ -231,6 +231,9 @@ void InvokeEngine::Impl::retire(std::vector<std::pair<std::string, std::shared_p
   for (auto& [name, env] : victims) {
     if (!env) continue;
     std::string leftover = env->take_output();
+    if (size_t dropped = env->take_dropped_output_bytes()) {
+      notice("function " + name + ": " + std::to_string(dropped) + " bytes of output over 8 MiB were dropped");
+    }
     if (!leftover.empty()) append_log(name, leftover);
     env.reset();  // the last owner joins the watcher and the listener
   }
@@ -409,6 +412,11 @@ Result<InvokeResult> InvokeEngine::Impl::invoke(const InvokeRequest& request) {
   }
 
   const int pid = slot->env->pid();
+  // Output over the cap is left out of the function's log; the endpoint's log says so.
+  if (size_t dropped = slot->env->take_dropped_output_bytes()) {
+    notice("function " + f.function_name + ": " + std::to_string(dropped) +
+           " bytes of output over 8 MiB per invocation were dropped");
+  }
 
   ReportInput in{request_id, f.version, f.memory_mb, f.timeout_s, std::chrono::system_clock::now()};
   InvokeReport report = build_report(in, outcome);

@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -153,6 +154,29 @@ TEST_F(LambdaSemantics, ARuntimeExitingWithStatusZeroGivesNoReason) {
   EXPECT_EQ(json_field(r->payload, "/errorType"), "Runtime.ExitError");
   EXPECT_EQ(json_field(r->payload, "/errorMessage"),
             "RequestId: " + r->request_id + " Error: Runtime exited without providing a reason");
+}
+
+TEST_F(LambdaSemantics, OutputOverTheCapIsNotedInTheEndpointLogNotTheFunctions) {
+  auto notices = std::make_shared<std::vector<std::string>>();
+  auto options = default_options();
+  options.notice = [notices](const std::string& text) { notices->push_back(text); };
+  restart(options);
+  auto f = make_function({{"index.js", "exports.handler = async () => { await new Promise((r) => "
+                                       "process.stdout.write('x'.repeat(9 * 1024 * 1024), r)); return 1; };"}});
+  auto r = engine().invoke(request(f));
+  ASSERT_TRUE(r) << r.error().describe();
+  EXPECT_EQ(r->payload, "1");
+  EXPECT_EQ(r->log_tail.find("lambda-cd"), std::string::npos);
+  EXPECT_EQ(read_log("fn").find("lambda-cd"), std::string::npos);
+  size_t dropped = 0;
+  for (const auto& text : *notices) {
+    EXPECT_NE(text.find("bytes of output over 8 MiB"), std::string::npos) << text;
+    dropped += std::stoul(text.substr(text.find(": ") + 2));
+  }
+  ASSERT_FALSE(notices->empty());
+  // 9 MiB written, 8 MiB kept (give or take the last 64 KiB read).
+  EXPECT_GT(dropped, 1024u * 1024 - 65536);
+  EXPECT_LE(dropped, 1024u * 1024);
 }
 
 }  // namespace lcd::local::runtime::testing
