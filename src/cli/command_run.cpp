@@ -27,13 +27,19 @@ CommandRun::~CommandRun() {
   }
 }
 
-Result<pipeline::LockSettings> CommandRun::lock_settings(const CliConfig& config) {
+Result<pipeline::LockSettings> CommandRun::lock_settings(const CliConfig& config, aws::ServiceCaller& caller) {
   pipeline::LockSettings settings;
   settings.bucket = config.lock_bucket.empty() ? config.backup_bucket : config.lock_bucket;
   if (settings.bucket.empty()) {
-    return pipeline::config_error(
-        "the deploy lock needs a bucket: set [lock] bucket or [backup] bucket in lambda-cd.toml "
-        "(or pass --no-lock when nobody else deploys this function)");
+    clients::StsClient sts(caller);
+    auto identity = sts.get_caller_identity();
+    if (!identity) {
+      Error e = identity.error();
+      e.message = "cannot name the default deploy-lock bucket without the account (STS GetCallerIdentity): " +
+                  e.message + " (set [lock] bucket in lambda-cd.toml, or pass --no-lock)";
+      return fail(std::move(e));
+    }
+    settings.bucket = pipeline::default_lock_bucket(identity->account, config.region);
   }
   settings.key = pipeline::lock_key(config.project.function.name, config.region);
   settings.region = config.region;
@@ -132,8 +138,9 @@ Result<std::unique_ptr<CommandRun>> CommandRun::open(const GlobalOptions& global
     run->m_lock_caller = std::move(*lock_caller);
     run->m_lock_s3 = std::make_unique<clients::S3Client>(*run->m_lock_caller);
   }
-  if (needs.endpoint && !needs.lock_command.empty() && !config.lock_disabled) {
-    auto settings = lock_settings(config);
+  // A stack command in a project without a function has nothing to lock.
+  if (needs.endpoint && !needs.lock_command.empty() && !config.lock_disabled && !config.project.function.name.empty()) {
+    auto settings = lock_settings(config, *run->m_lock_caller);
     if (!settings) return fail(settings.error());
     pipeline::LockRecord me;
     me.owner = pipeline::current_lock_owner();

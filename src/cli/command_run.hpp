@@ -55,12 +55,14 @@ class CommandRun {
   // (or the command talks to no endpoint). Also set as ctx().artifacts.
   pipeline::BackupContext* artifacts() { return m_artifacts.get(); }
   bool embedded() const { return m_embedded != nullptr; }
-  // Where this function's deploy lock lives (bucket, key, wait, lease); a configuration error
-  // when no bucket is configured.
-  static Result<pipeline::LockSettings> lock_settings(const CliConfig& config);
+  // Where this function's deploy lock lives (bucket, key, wait, lease). With neither [lock] nor
+  // [backup] bucket configured, the bucket is default_lock_bucket(account, region), the account
+  // asked of STS through `caller`.
+  static Result<pipeline::LockSettings> lock_settings(const CliConfig& config, aws::ServiceCaller& caller);
   // An S3 client over its own connection, for lock commands and the lock itself (not null after open
   // for commands with an endpoint).
   clients::S3Client& lock_s3() { return *m_lock_s3; }
+  aws::ServiceCaller& lock_caller() { return *m_lock_caller; }
   std::unique_ptr<pipeline::PackageBuilder> make_packager();
 
  private:

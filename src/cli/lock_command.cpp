@@ -37,7 +37,7 @@ struct LockRun {
 Result<LockRun> open_lock_run(const GlobalOptions& globals) {
   auto run = CommandRun::open(globals, RunNeeds{});
   if (!run) return fail(run.error());
-  auto settings = CommandRun::lock_settings((*run)->config);
+  auto settings = CommandRun::lock_settings((*run)->config, (*run)->lock_caller());
   if (!settings) return fail(settings.error());
   return LockRun{std::move(*run), std::move(*settings)};
 }

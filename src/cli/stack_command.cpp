@@ -131,9 +131,12 @@ struct StackRun {
   pipeline::StackSettings settings;
 };
 
-Result<StackRun> open_stack_run(const GlobalOptions& globals, const std::string& name_override) {
+// `lock_command`: deploy and delete change the project's function, so they hold its deploy lock.
+Result<StackRun> open_stack_run(const GlobalOptions& globals, const std::string& name_override,
+                                const std::string& lock_command = "") {
   RunNeeds needs;
   needs.function_name = false;
+  needs.lock_command = lock_command;
   auto run = CommandRun::open(globals, needs);
   if (!run) return fail(run.error());
   StackRun s;
@@ -196,7 +199,7 @@ void add_stack_command(CLI::App& app, GlobalOptions& globals, int& exit_code) {
   deploy->add_flag("--dry-run", opts->dry_run, "Show the change set's changes, then delete it without executing");
   deploy->add_option("--name", opts->name, "Stack name (default [stack] name)");
   deploy->callback([&globals, &exit_code, opts] {
-    auto s = open_stack_run(globals, opts->name);
+    auto s = open_stack_run(globals, opts->name, "stack deploy");
     if (!s) {
       exit_code = finish_error(globals, "stack deploy", s.error());
       return;
@@ -268,7 +271,7 @@ void add_stack_command(CLI::App& app, GlobalOptions& globals, int& exit_code) {
   auto* del = stack->add_subcommand("delete", "Delete the stack and wait until it is gone");
   del->add_option("--name", opts->name, "Stack name (default [stack] name)");
   del->callback([&globals, &exit_code, opts] {
-    auto s = open_stack_run(globals, opts->name);
+    auto s = open_stack_run(globals, opts->name, "stack delete");
     if (!s) {
       exit_code = finish_error(globals, "stack delete", s.error());
       return;

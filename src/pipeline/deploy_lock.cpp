@@ -96,6 +96,10 @@ LockOwner current_lock_owner() {
   return owner;
 }
 
+std::string default_lock_bucket(const std::string& account, const std::string& region) {
+  return "lambda-cd-locks-" + account + "-" + (region.empty() ? std::string("us-east-1") : region);
+}
+
 std::string lock_key(const std::string& function_name, const std::string& region) {
   return function_name + "/lock/" + (region.empty() ? std::string("default") : region) + ".json";
 }

@@ -61,6 +61,10 @@ struct LockSettings {
 // "<function>/lock/<region>.json"
 std::string lock_key(const std::string& function_name, const std::string& region);
 
+// The bucket a lock lives in when lambda-cd.toml names none: "lambda-cd-locks-<account>-<region>",
+// one per account and region (bucket names are global, so the account keeps it unique).
+std::string default_lock_bucket(const std::string& account, const std::string& region);
+
 // A lock object as read from S3.
 struct LockView {
   LockRecord record;

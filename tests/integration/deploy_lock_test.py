@@ -142,7 +142,11 @@ def lock_status_and_unlock_force():
     try:
         with Endpoint() as ep:
             project = os.path.join(work, "p")
-            write_project(project, "broken", "b1", unit="sleep 6")
+            gate = os.path.join(work, "gate")
+            # The holder's unit tests wait until the lock has been broken, however slow the machine.
+            write_project(project, "broken", "b1", unit="sh wait-gate.sh")
+            with open(os.path.join(project, "wait-gate.sh"), "w") as f:
+                f.write(f"while [ ! -e {gate} ]; do sleep 0.1; done\n")
             holder = start(ep, project, "pipeline", "--build", "7")
             deadline = time.time() + 60
             while time.time() < deadline:
@@ -155,6 +159,7 @@ def lock_status_and_unlock_force():
             assert r.returncode == 2 and "--force" in r.stderr, r.stdout + r.stderr
             r = ep.lcd("unlock", "--force", cwd=project)
             assert r.returncode == 0 and "broke the deploy lock held by" in r.stderr, r.stdout + r.stderr
+            open(gate, "w").close()
             # The holder notices before its next step and stops instead of deploying beside another.
             out = holder.communicate(timeout=120)[0]
             assert holder.returncode == 1 and "lost the deploy lock" in out, out
@@ -164,6 +169,42 @@ def lock_status_and_unlock_force():
             assert "free" in r.stdout, r.stdout
             r = ep.lcd("unlock", "--force", cwd=project)
             assert r.returncode == 0 and "was not held" in r.stderr, r.stdout + r.stderr
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def no_bucket_configured_locks_in_the_default_bucket():
+    """Without [lock] or [backup] bucket, the lock lives in lambda-cd-locks-<account>-<region>,
+    created in the run's region; a second run in another account gets its own."""
+    work = tempfile.mkdtemp(prefix="lcd-default-lock-")
+    try:
+        with Endpoint() as ep:
+            project = os.path.join(work, "p")
+            write_project(project, "plain", "p1", unit="sleep 3")
+            toml = os.path.join(project, "lambda-cd.toml")
+            with open(toml) as f:
+                text = f.read()
+            with open(toml, "w") as f:
+                # Its integration test asks nothing of the endpoint (the shared one invokes unsigned,
+                # which reaches the default account, not this run's).
+                f.write(text.replace(f'[lock]\nbucket = "{LOCKS}"\n', "").replace("BUILD_MARK=p1 sh itest.sh", "true"))
+            env = {"AWS_REGION": "sa-east-1", "AWS_ACCESS_KEY_ID": "210987654321"}
+            holder = start(ep, project, "pipeline", "--build", "1", env_extra=env)
+            bucket = "lambda-cd-locks-210987654321-sa-east-1"
+            s3 = ep.boto3("s3", access_key="210987654321", region="sa-east-1")
+            deadline = time.time() + 60
+            record = None
+            while time.time() < deadline and record is None:
+                try:
+                    record = json.loads(s3.get_object(Bucket=bucket, Key="plain/lock/sa-east-1.json")["Body"].read())
+                except Exception:
+                    time.sleep(0.2)
+            assert record and record["owner"]["pid"] == holder.pid, record
+            assert s3.get_bucket_location(Bucket=bucket)["LocationConstraint"] == "sa-east-1"
+            out = holder.communicate(timeout=120)[0]
+            assert holder.returncode == 0, out
+            assert f"s3://{bucket}/plain/lock/sa-east-1.json" in out, out
+            assert "Contents" not in s3.list_objects_v2(Bucket=bucket), "lock left behind"
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -218,5 +259,7 @@ if __name__ == "__main__":
     t.case("two pipelines race on one function, 20 times", two_pipelines_race)
     t.case("a SIGKILLed holder's lock is taken over after its lease", a_killed_holders_lock_is_taken_over_after_its_lease)
     t.case("lock status and unlock --force", lock_status_and_unlock_force)
+    t.case("no bucket configured: the lock lives in the account's default bucket",
+           no_bucket_configured_locks_in_the_default_bucket)
     t.case("prune --keep 5 keeps the newest five and the aliased", prune_keeps_the_newest_and_the_aliased)
     t.finish()

@@ -65,6 +65,8 @@ TEST(DeployLock, RecordRoundTripsAndDescribesItsHolder) {
   EXPECT_FALSE(parse_lock_record("not json"));
   EXPECT_FALSE(parse_lock_record("{\"owner\":{}}"));
   EXPECT_EQ(lock_key("fn", "ap-southeast-2"), "fn/lock/ap-southeast-2.json");
+  EXPECT_EQ(default_lock_bucket("123456789012", "eu-west-1"), "lambda-cd-locks-123456789012-eu-west-1");
+  EXPECT_LE(default_lock_bucket("000000000000", "ap-southeast-2").size(), 63u);  // S3's bucket-name limit
 }
 
 TEST(DeployLock, TakesAFreeLockCreatingTheBucketAndReleasesIt) {
