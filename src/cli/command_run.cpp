@@ -133,7 +133,7 @@ Result<std::unique_ptr<CommandRun>> CommandRun::open(const GlobalOptions& global
     run->m_ctx->artifacts = run->m_artifacts.get();
   }
   if (needs.endpoint) {
-    auto lock_caller = make_service_caller(config, run->m_lock_observer, 0);
+    auto lock_caller = make_sibling_caller(*run->m_caller, run->m_lock_observer, 0, config.retry_budget);
     if (!lock_caller) return fail(lock_caller.error());
     run->m_lock_caller = std::move(*lock_caller);
     run->m_lock_s3 = std::make_unique<clients::S3Client>(*run->m_lock_caller);

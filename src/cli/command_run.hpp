@@ -89,6 +89,12 @@ class CommandRun {
 Result<std::unique_ptr<aws::ServiceCaller>> make_service_caller(const CliConfig& config, pipeline::Observer& observer,
                                                                 int verbosity);
 
+// A second caller for another thread (the deploy lock's renewals): its own connection and retry
+// budget, the same endpoint and the same credentials (resolved once: an MFA code or an AssumeRole
+// is not asked for twice).
+Result<std::unique_ptr<aws::ServiceCaller>> make_sibling_caller(aws::ServiceCaller& caller, pipeline::Observer& observer,
+                                                                int verbosity, std::chrono::milliseconds retry_budget);
+
 // Final output. Text mode prints nothing more here; json mode prints one document on stdout:
 // {"command": ..., "ok": true, "target": ..., "result": ...}. Returns exit status 0.
 int finish_ok(const GlobalOptions& globals, const std::string& command, const std::string& target,

@@ -406,7 +406,13 @@ def nothing_configured_names_every_source():
 def wrong_keys_are_refused_by_the_endpoint():
     """The check above is real: keys the endpoint does not know fail the deploy."""
     with Servers() as s, project_copy(FIXTURE) as project:
-        r = s.run(project, {"AWS_ACCESS_KEY_ID": "AKIDUNKNOWN", "AWS_SECRET_ACCESS_KEY": "nope-nope"}, "deploy")
+        keys = {"AWS_ACCESS_KEY_ID": "AKIDUNKNOWN", "AWS_SECRET_ACCESS_KEY": "nope-nope"}
+        # The deploy lock's bucket is named after the account, which STS refuses to tell.
+        r = s.run(project, keys, "deploy")
+        assert r.returncode == 1, r.stdout + r.stderr
+        assert "GetCallerIdentity" in r.stderr and "InvalidClientTokenId" in r.stderr, r.stderr
+        # Without the lock, Lambda refuses them in its own words.
+        r = s.run(project, keys, "--no-lock", "deploy")
         assert r.returncode == 1, r.stdout + r.stderr
         assert "UnrecognizedClientException" in r.stderr, r.stderr
 

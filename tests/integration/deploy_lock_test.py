@@ -168,7 +168,7 @@ def lock_status_and_unlock_force():
             r = ep.lcd("lock", "status", cwd=project)
             assert "free" in r.stdout, r.stdout
             r = ep.lcd("unlock", "--force", cwd=project)
-            assert r.returncode == 0 and "was not held" in r.stderr, r.stdout + r.stderr
+            assert r.returncode == 0 and "was not held" in r.stdout + r.stderr, r.stdout + r.stderr
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
