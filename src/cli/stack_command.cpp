@@ -199,7 +199,7 @@ void add_stack_command(CLI::App& app, GlobalOptions& globals, int& exit_code) {
   deploy->add_flag("--dry-run", opts->dry_run, "Show the change set's changes, then delete it without executing");
   deploy->add_option("--name", opts->name, "Stack name (default [stack] name)");
   deploy->callback([&globals, &exit_code, opts] {
-    auto s = open_stack_run(globals, opts->name, "stack deploy");
+    auto s = open_stack_run(globals, opts->name, opts->dry_run ? "" : "stack deploy");
     if (!s) {
       exit_code = finish_error(globals, "stack deploy", s.error());
       return;
