@@ -10,6 +10,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 import tempfile
 import traceback
 
@@ -137,6 +138,13 @@ def last_change_set(cfn, stack):
     return cfn.list_change_sets(StackName=stack)["Summaries"][-1]["ChangeSetId"]
 
 
+def next_second():
+    """`aws cloudformation deploy` names its change set awscli-cloudformation-package-deploy-<epoch
+    seconds>, and an empty (FAILED) change set stays, as on AWS: two deploys of one stack within a
+    second collide (AlreadyExistsException) on any endpoint fast enough to answer within it."""
+    time.sleep(1.0 - (time.time() % 1.0) + 0.05)
+
+
 def deploy_plain(ep, cli):
     template = cli.write("plain.yaml", PLAIN)
     r = cli.run("cloudformation", "deploy", "--template-file", template, "--stack-name", "plain")
@@ -151,6 +159,7 @@ def deploy_plain(ep, cli):
 
     # Nothing changed: the default and --no-fail-on-empty-changeset succeed, --fail-on-empty-changeset fails.
     for flags, code in (((), 0), (("--no-fail-on-empty-changeset",), 0), (("--fail-on-empty-changeset",), 255)):
+        next_second()
         r = cli.run("cloudformation", "deploy", "--template-file", template, "--stack-name", "plain", *flags)
         assert r.returncode == code, (flags, r.returncode, r.stdout, r.stderr)
         assert "No changes to deploy. Stack plain is up to date" in r.stdout + r.stderr, (r.stdout, r.stderr)
@@ -160,6 +169,7 @@ def deploy_plain(ep, cli):
                                      "to create a change set."), empty
 
     # A replacement (FunctionName) and an in-place change (MemorySize), reviewed before execution.
+    next_second()
     r = cli.run("cloudformation", "deploy", "--template-file", template, "--stack-name", "plain",
                 "--parameter-overrides", "Memory=256", "Name=deploy-fn-b", "--no-execute-changeset")
     assert r.returncode == 0 and "Changeset created successfully" in r.stdout, (r.stdout, r.stderr)
