@@ -34,7 +34,7 @@ void add_promote_command(CLI::App& app, GlobalOptions& globals, int& exit_code) 
                                      pipeline::k_config_error});
       return;
     }
-    auto run = CommandRun::open(globals, RunNeeds{.lock_command = opts->dry_run ? "" : "promote " + opts->alias, .lock_build = opts->target.build});
+    auto run = CommandRun::open(globals, RunNeeds{.lock_command = opts->promote.dry_run ? "" : "promote " + opts->alias, .lock_build = opts->target.build});
     if (!run) {
       exit_code = finish_error(globals, "promote", run.error());
       return;

@@ -189,6 +189,12 @@ def killed_shift_is_shown_and_undone(project, traffic):
     status = project.lcd("status")
     assert status.returncode == 0, status.stdout + status.stderr
     assert "shifting PROD 20% to version 3 (build 3)" in status.stdout, status.stdout
+    # The killed promote still holds the deploy lock until its lease runs out; whoever cleans up
+    # sees whose it is and breaks it, as the README says.
+    held = project.lcd("lock", "status")
+    assert f"pid {proc.pid}" in held.stdout and "promote PROD build 3" in held.stdout, held.stdout
+    r = project.lcd("unlock", "--force")
+    assert r.returncode == 0 and f"pid {proc.pid}" in r.stderr, r.stdout + r.stderr
     r = project.lcd("rollback", "PROD")
     assert r.returncode == 0, r.stdout + r.stderr
     assert_prod_on(project, "1")
