@@ -74,8 +74,9 @@ def two_pipelines_race():
             for i in range(20):
                 function = f"race-{i}"
                 a, b = os.path.join(work, f"a{i}"), os.path.join(work, f"b{i}")
-                write_project(a, function, f"30-{i}")
-                write_project(b, function, f"31-{i}")
+                # Unit tests of a second make the two runs overlap however fast the machine is.
+                write_project(a, function, f"30-{i}", unit="sleep 1")
+                write_project(b, function, f"31-{i}", unit="sleep 1")
                 env = {"ITEST_LOG": log}
                 runs = [start(ep, a, "--lock-timeout", "2m", "pipeline", "--build", "30", env_extra=env),
                         start(ep, b, "--lock-timeout", "2m", "pipeline", "--build", "31", env_extra=env)]
