@@ -8,6 +8,7 @@
 #include "local/iam/iam_identifiers.hpp"
 #include "local/iam/policy_document.hpp"
 #include "local/state_layout.hpp"
+#include "local/string_pairs_json.hpp"
 #include "util/clock.hpp"
 #include "util/encoding.hpp"
 #include "util/strings.hpp"
@@ -44,24 +45,6 @@ constexpr const char* k_role_columns =
     "account, name, path, role_id, create_date, trust_policy, description, max_session, boundary, tags_json, "
     "last_used_date, last_used_region";
 
-std::string tags_to_json(const Tags& tags) {
-  nlohmann::json j = nlohmann::json::array();
-  for (const auto& [k, v] : tags) j.push_back({k, v});
-  return j.dump();
-}
-
-Tags tags_from_json(const std::string& text) {
-  Tags out;
-  auto j = nlohmann::json::parse(text, nullptr, false);
-  if (!j.is_array()) return out;
-  for (const auto& item : j) {
-    if (item.is_array() && item.size() == 2 && item[0].is_string() && item[1].is_string()) {
-      out.emplace_back(item[0].get<std::string>(), item[1].get<std::string>());
-    }
-  }
-  return out;
-}
-
 RoleRecord role_from_row(const SqlRow& r) {
   RoleRecord role;
   role.account_id = text_of(r[0]);
@@ -73,7 +56,7 @@ RoleRecord role_from_row(const SqlRow& r) {
   role.description = text_of(r[6]);
   role.max_session_duration = static_cast<int>(int_of(r[7]));
   role.permissions_boundary = text_of(r[8]);
-  role.tags = tags_from_json(text_of(r[9]));
+  role.tags = parse_string_pairs_json(text_of(r[9]));
   role.last_used_date = text_of(r[10]);
   role.last_used_region = text_of(r[11]);
   return role;
@@ -93,7 +76,7 @@ ManagedPolicyRecord policy_from_row(const SqlRow& r) {
   p.next_version = static_cast<int>(int_of(r[6]));
   p.create_date = text_of(r[7]);
   p.update_date = text_of(r[8]);
-  p.tags = tags_from_json(text_of(r[9]));
+  p.tags = parse_string_pairs_json(text_of(r[9]));
   return p;
 }
 
@@ -177,7 +160,7 @@ ApiResult<void> IamStore::create_role(const RoleRecord& role) {
     return exec(std::string("INSERT INTO iam_roles (") + k_role_columns + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 {role.account_id, role.name, role.path, role.role_id, role.create_date, role.trust_policy,
                  role.description, static_cast<int64_t>(role.max_session_duration), role.permissions_boundary,
-                 tags_to_json(role.tags), role.last_used_date, role.last_used_region});
+                 string_pairs_json(role.tags), role.last_used_date, role.last_used_region});
   });
 }
 
@@ -208,7 +191,7 @@ ApiResult<RoleRecord> IamStore::update_role(const std::string& account, const st
         "UPDATE iam_roles SET trust_policy = ?, description = ?, max_session = ?, boundary = ?, tags_json = ?, "
         "last_used_date = ?, last_used_region = ? WHERE account = ? AND name = ?",
         {updated.trust_policy, updated.description, static_cast<int64_t>(updated.max_session_duration),
-         updated.permissions_boundary, tags_to_json(updated.tags), updated.last_used_date, updated.last_used_region,
+         updated.permissions_boundary, string_pairs_json(updated.tags), updated.last_used_date, updated.last_used_region,
          account, name});
   });
   if (!ok) return api_fail(ok.error());
@@ -406,7 +389,7 @@ ApiResult<void> IamStore::create_policy(const ManagedPolicyRecord& policy, const
                            ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                        {policy.account_id, policy.name, policy.path, policy.policy_id, policy.description,
                         policy.default_version, static_cast<int64_t>(policy.next_version), policy.create_date,
-                        policy.update_date, tags_to_json(policy.tags)});
+                        policy.update_date, string_pairs_json(policy.tags)});
         !ok) {
       return ok;
     }
@@ -432,7 +415,7 @@ ApiResult<ManagedPolicyRecord> IamStore::require_policy(const std::string& accou
 
 ApiResult<void> IamStore::update_policy(const ManagedPolicyRecord& policy) {
   return exec("UPDATE iam_policies SET tags_json = ?, update_date = ? WHERE account = ? AND name = ?",
-              {tags_to_json(policy.tags), policy.update_date, policy.account_id, policy.name});
+              {string_pairs_json(policy.tags), policy.update_date, policy.account_id, policy.name});
 }
 
 ApiResult<void> IamStore::delete_policy(const std::string& account, const std::string& arn) {

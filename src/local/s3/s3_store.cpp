@@ -7,6 +7,7 @@
 
 #include "local/s3/checksums.hpp"
 #include "local/state_layout.hpp"
+#include "local/string_pairs_json.hpp"
 #include "util/clock.hpp"
 #include "util/crypto.hpp"
 #include "util/encoding.hpp"
@@ -33,24 +34,6 @@ CREATE INDEX IF NOT EXISTS parts_blob ON parts(blob);
 
 constexpr int64_t k_min_part_size = 5 * 1024 * 1024;
 
-std::string pairs_to_json(const HeaderPairs& pairs) {
-  nlohmann::json j = nlohmann::json::array();
-  for (const auto& [k, v] : pairs) j.push_back({k, v});
-  return j.dump();
-}
-
-HeaderPairs pairs_from_json(const std::string& text) {
-  HeaderPairs out;
-  auto j = nlohmann::json::parse(text, nullptr, false);
-  if (!j.is_array()) return out;
-  for (const auto& item : j) {
-    if (item.is_array() && item.size() == 2 && item[0].is_string() && item[1].is_string()) {
-      out.emplace_back(item[0].get<std::string>(), item[1].get<std::string>());
-    }
-  }
-  return out;
-}
-
 ObjectMeta meta_from_row(const SqlRow& r) {
   ObjectMeta m;
   m.bucket = text_of(r[0]);
@@ -60,8 +43,8 @@ ObjectMeta meta_from_row(const SqlRow& r) {
   m.etag = text_of(r[4]);
   m.last_modified = text_of(r[5]);
   m.last_modified_ms = int_of(r[6]);
-  m.headers = pairs_from_json(text_of(r[7]));
-  m.checksums = pairs_from_json(text_of(r[8]));
+  m.headers = parse_string_pairs_json(text_of(r[7]));
+  m.checksums = parse_string_pairs_json(text_of(r[8]));
   return m;
 }
 
@@ -263,7 +246,7 @@ Result<ObjectMeta> S3Store::put_object(const std::string& bucket, const std::str
       return m_db->exec(std::string("INSERT OR REPLACE INTO objects (") + k_object_columns +
                             ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         {bucket, key, meta.blob, meta.size, meta.etag, meta.last_modified, meta.last_modified_ms,
-                         pairs_to_json(meta.headers), pairs_to_json(meta.checksums)});
+                         string_pairs_json(meta.headers), string_pairs_json(meta.checksums)});
     });
     if (!stored) {
       lock.unlock();
@@ -357,7 +340,7 @@ Result<ObjectMeta> S3Store::copy_object(const ObjectMeta& source, const std::str
     return m_db->exec(std::string("INSERT OR REPLACE INTO objects (") + k_object_columns +
                           ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                       {bucket, key, meta.blob, meta.size, meta.etag, meta.last_modified, meta.last_modified_ms,
-                       pairs_to_json(meta.headers), pairs_to_json(meta.checksums)});
+                       string_pairs_json(meta.headers), string_pairs_json(meta.checksums)});
   });
   lock.unlock();
   if (!stored) return fail(stored.error());
@@ -375,7 +358,7 @@ Result<std::string> S3Store::create_upload(const std::string& bucket, const std:
   auto done = m_db->transaction([&]() -> Result<void> {
     if (auto ok = require_bucket(bucket); !ok) return ok;
     return m_db->exec("INSERT INTO uploads (upload_id, bucket, key, headers_json, created) VALUES (?, ?, ?, ?, ?)",
-                      {upload_id, bucket, key, pairs_to_json(headers), format_iso8601_ms(system_clock().now())});
+                      {upload_id, bucket, key, string_pairs_json(headers), format_iso8601_ms(system_clock().now())});
   });
   if (!done) return fail(done.error());
   return upload_id;
@@ -435,7 +418,7 @@ Result<ObjectMeta> S3Store::complete_upload(const std::string& bucket, const std
                         {upload_id, bucket, key});
   if (!up) return fail(up.error());
   if (up->empty()) return fail(no_such_upload());
-  HeaderPairs headers = pairs_from_json(text_of((*up)[0][0]));
+  HeaderPairs headers = parse_string_pairs_json(text_of((*up)[0][0]));
   auto rows = m_db->query("SELECT part_number, blob, size, md5_hex FROM parts WHERE upload_id = ? ORDER BY part_number",
                           {upload_id});
   if (!rows) return fail(rows.error());
@@ -515,7 +498,7 @@ Result<ObjectMeta> S3Store::complete_upload(const std::string& bucket, const std
       return m_db->exec(std::string("INSERT OR REPLACE INTO objects (") + k_object_columns +
                             ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         {bucket, key, meta.blob, meta.size, meta.etag, meta.last_modified, meta.last_modified_ms,
-                         pairs_to_json(meta.headers), pairs_to_json(meta.checksums)});
+                         string_pairs_json(meta.headers), string_pairs_json(meta.checksums)});
     });
     if (!done) {
       lock.unlock();
