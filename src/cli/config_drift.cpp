@@ -122,7 +122,8 @@ Result<std::optional<FunctionView>> function_in_template(std::string_view body,
 std::vector<DriftLine> compare_function_views(const FunctionView& toml, const FunctionView* deployed,
                                               const FunctionView* stack) {
   std::vector<DriftLine> out;
-  auto add = [&](const char* setting, auto pick, auto text) {
+  // `key`: what two values are compared by (a role name and the ARN of that role are one role).
+  auto add = [&](const char* setting, auto pick, auto text, auto key) {
     DriftLine line;
     line.setting = setting;
     if (auto v = pick(toml)) line.toml = text(*v);
@@ -134,21 +135,30 @@ std::vector<DriftLine> compare_function_views(const FunctionView& toml, const Fu
     for (const auto& v : {line.toml, line.function, line.stack})
       if (v) values.push_back(*v);
     for (const auto& v : values) {
-      if (v != values.front()) {
+      if (key(v) != key(values.front())) {
         out.push_back(line);
         return;
       }
     }
   };
   auto str = [](const std::string& s) { return s; };
+  // lambda-cd.toml may name the role (made an ARN in the caller's account): then roles are compared
+  // by name; two ARNs are compared whole.
+  const bool toml_names_role = toml.role && toml.role->rfind("arn:", 0) != 0;
+  auto role_name = [toml_names_role](const std::string& s) {
+    if (!toml_names_role || s.rfind("arn:", 0) != 0) return s;
+    auto slash = s.rfind('/');
+    return slash == std::string::npos ? s : s.substr(slash + 1);
+  };
+  auto exact = [](const std::string& s) { return s; };
   auto num = [](int n) { return std::to_string(n); };
-  add("runtime", [](const FunctionView& v) { return v.runtime; }, str);
-  add("handler", [](const FunctionView& v) { return v.handler; }, str);
-  add("memory", [](const FunctionView& v) { return v.memory; }, num);
-  add("timeout", [](const FunctionView& v) { return v.timeout; }, num);
-  add("description", [](const FunctionView& v) { return v.description; }, str);
-  add("environment", [](const FunctionView& v) { return v.environment; }, env_text);
-  add("role", [](const FunctionView& v) { return v.role; }, str);
+  add("runtime", [](const FunctionView& v) { return v.runtime; }, str, exact);
+  add("handler", [](const FunctionView& v) { return v.handler; }, str, exact);
+  add("memory", [](const FunctionView& v) { return v.memory; }, num, exact);
+  add("timeout", [](const FunctionView& v) { return v.timeout; }, num, exact);
+  add("description", [](const FunctionView& v) { return v.description; }, str, exact);
+  add("environment", [](const FunctionView& v) { return v.environment; }, env_text, exact);
+  add("role", [](const FunctionView& v) { return v.role; }, str, role_name);
   return out;
 }
 

@@ -89,5 +89,31 @@ TEST(ConfigDrift, ReportsOnlyWhatTheSourcesThatSetItDisagreeOn) {
   EXPECT_EQ(describe(no_function[0], "t.yaml"), "memory: lambda-cd.toml 128, t.yaml 256");
 }
 
+TEST(ConfigDrift, ARoleNameIsTheRoleItsArnNames) {
+  pipeline::FunctionSettings toml;
+  toml.role = "orders-role";
+  clients::FunctionConfiguration deployed;
+  deployed.role = "arn:aws:iam::123456789012:role/service/orders-role";
+  // Only the role is looked at here (the other settings are left unset on one side).
+  auto role_lines = [](const std::vector<DriftLine>& lines) {
+    std::vector<DriftLine> out;
+    for (const auto& l : lines)
+      if (l.setting == "role") out.push_back(l);
+    return out;
+  };
+  FunctionView function = view_of(deployed);
+  EXPECT_TRUE(role_lines(compare_function_views(view_of(toml), &function, nullptr)).empty());
+  deployed.role = "arn:aws:iam::123456789012:role/other-role";
+  function = view_of(deployed);
+  auto lines = role_lines(compare_function_views(view_of(toml), &function, nullptr));
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_EQ(describe(lines[0], "t.yaml"), "role: lambda-cd.toml orders-role, function arn:aws:iam::123456789012:role/other-role");
+  // Two ARNs are compared whole: the same name in another account is another role.
+  toml.role = "arn:aws:iam::000000000000:role/orders-role";
+  deployed.role = "arn:aws:iam::123456789012:role/orders-role";
+  function = view_of(deployed);
+  EXPECT_EQ(role_lines(compare_function_views(view_of(toml), &function, nullptr)).size(), 1u);
+}
+
 }  // namespace
 }  // namespace lcd::cli
