@@ -13,6 +13,7 @@ import glob
 import gzip
 import json
 import os
+import pwd
 import re
 import sys
 
@@ -30,10 +31,13 @@ NESTED = ["FunctionConfiguration", "AliasConfiguration", "FunctionCodeLocation",
 def candidate_models():
     """Every botocore Lambda model on this machine: (version, path)."""
     roots = set()
-    for pattern in ("/root/.pyenv/versions/*/lib/python3*/site-packages/botocore",
+    # The account's own home (tests replace HOME with an empty folder) and pyenv's, wherever they are.
+    home = pwd.getpwuid(os.getuid()).pw_dir
+    pyenv = os.environ.get("PYENV_ROOT") or os.path.join(home, ".pyenv")
+    for pattern in (os.path.join(pyenv, "versions/*/lib/python3*/site-packages/botocore"),
                     "/usr/local/lib/python3*/dist-packages/botocore", "/usr/local/lib/python3*/site-packages/botocore",
                     "/usr/lib/python3/dist-packages/botocore", "/usr/lib/python3/dist-packages/awscli/botocore",
-                    os.path.expanduser("~/.local/lib/python3*/site-packages/botocore")):
+                    os.path.join(home, ".local/lib/python3*/site-packages/botocore")):
         roots.update(glob.glob(pattern))
     found = []
     for root in roots:
