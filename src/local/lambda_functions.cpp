@@ -143,7 +143,12 @@ LambdaApi::Reply LambdaApi::create_function(Call& call) {
     }
     return render_latest(row, now_ms(), false);
   });
-  if (!result) return api_fail(result.error());
+  if (!result) {
+    // A refused create leaves no package behind (kept when something else refers to the same bytes).
+    blob_hold.unlock();
+    m_blobs.release({*hex});
+    return api_fail(result.error());
+  }
   return json_response(201, *result);
 }
 
@@ -242,6 +247,10 @@ LambdaApi::Reply LambdaApi::update_function_code(Call& call, const std::string& 
     if (auto stored = m_blobs.put(*zip); !stored) return api_fail(from_error(stored.error()));
   }
   const Scope scope = call.scope;
+  // The package this update stores and those it may leave unreferenced: the code $LATEST had and
+  // the one kept for invokes during an earlier update's InProgress window (see release below).
+  std::vector<std::string> maybe_dropped;
+  if (!dry_run) maybe_dropped.push_back(hex_encode(sha256(*zip)));
   auto result = m_store.write([&]() -> ApiResult<json> {
     auto row = require_function(scope, ref->name);
     if (!row) return api_fail(row.error());
@@ -250,6 +259,10 @@ LambdaApi::Reply LambdaApi::update_function_code(Call& call, const std::string& 
     row->settle(now);
     if (!revision.empty() && revision != row->revision_id) return api_fail(revision_mismatch());
     if (dry_run) return render_latest(*row, now, false);
+    maybe_dropped.push_back(code_sha_to_hex(row->code_sha256));
+    auto before_update = m_store.get_latest_before_update(scope, ref->name);
+    if (!before_update) return api_fail(from_error(before_update.error()));
+    if (*before_update) maybe_dropped.push_back(code_sha_to_hex((*before_update)->code_sha256));
     const int64_t new_size = static_cast<int64_t>(zip->size());
     if (auto room = check_code_storage(scope, new_size - row->code_size); !room) return api_fail(room.error());
     const LatestBeforeUpdate previous{row->spec_json, row->code_sha256, 0};
@@ -275,6 +288,11 @@ LambdaApi::Reply LambdaApi::update_function_code(Call& call, const std::string& 
     }
     return render_latest(*row, now, false);
   });
+  // Packages no function, version, pre-update $LATEST or S3 object refers to any more (the old code
+  // after a commit, the new one after a refusal) leave the disk; the others stay.
+  blob_hold.unlock();
+  std::erase(maybe_dropped, std::string());
+  m_blobs.release(maybe_dropped);
   if (!result) return api_fail(result.error());
   return json_response(200, *result);
 }

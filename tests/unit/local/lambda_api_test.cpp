@@ -344,3 +344,53 @@ TEST(FaultInjector, ParsesAndIsDeterministic) {
   EXPECT_FALSE(parse_fault_rates("bogus=0.1"));
   EXPECT_FALSE(parse_fault_rates("throttle"));
 }
+
+// A package leaves the disk once nothing refers to it: the code an update replaced (unless a
+// version or the pre-update $LATEST of the InProgress window still has it), and the code of a
+// refused create or update.
+TEST_F(LambdaApiTest, ReplacedAndRefusedPackagesLeaveTheDisk) {
+  auto package = [](const std::string& body) {
+    std::string zip = make_zip({{"index.js", body}});
+    return std::make_pair(base64_encode(zip), hex_encode(sha256(zip)));
+  };
+  auto update_code = [&](const std::string& b64, const std::string& revision = "") {
+    json body{{"ZipFile", b64}};
+    if (!revision.empty()) body["RevisionId"] = revision;
+    return call("PUT", "/2015-03-31/functions/fn/code", body);
+  };
+  auto [a64, a] = package("exports.handler=async()=>'a'");
+  auto [b64, b] = package("exports.handler=async()=>'b'");
+  auto [c64, c] = package("exports.handler=async()=>'c'");
+  auto [d64, d] = package("exports.handler=async()=>'d'");
+  auto created = create_body("fn");
+  created["Code"]["ZipFile"] = a64;
+  ASSERT_EQ(call("POST", "/2015-03-31/functions", created).status, 201);
+  settle();
+  ASSERT_EQ(call("POST", "/2015-03-31/functions/fn/versions", json::object()).status, 201);  // version 1 keeps a
+  settle();
+  ASSERT_EQ(update_code(b64).status, 200);
+  settle();
+  EXPECT_TRUE(m_blobs->contains(a));  // version 1
+  ASSERT_EQ(update_code(c64).status, 200);
+  EXPECT_TRUE(m_blobs->contains(b));  // invokes during the InProgress window still run b
+  settle();
+  ASSERT_EQ(update_code(d64).status, 200);
+  EXPECT_FALSE(m_blobs->contains(b));  // neither $LATEST, a version nor the pre-update $LATEST any more
+  EXPECT_TRUE(m_blobs->contains(a));
+  EXPECT_TRUE(m_blobs->contains(c));  // the pre-update $LATEST of this window
+  EXPECT_TRUE(m_blobs->contains(d));
+  settle();
+
+  auto [e64, e] = package("exports.handler=async()=>'e'");
+  EXPECT_EQ(update_code(e64, "not-the-revision").status, 412);
+  EXPECT_FALSE(m_blobs->contains(e));
+  auto [f64, f] = package("exports.handler=async()=>'f'");
+  auto again = create_body("fn");
+  again["Code"]["ZipFile"] = f64;
+  EXPECT_EQ(call("POST", "/2015-03-31/functions", again).status, 409);
+  EXPECT_FALSE(m_blobs->contains(f));
+  // A refused create of bytes a version already has keeps them.
+  again["Code"]["ZipFile"] = a64;
+  EXPECT_EQ(call("POST", "/2015-03-31/functions", again).status, 409);
+  EXPECT_TRUE(m_blobs->contains(a));
+}
