@@ -1,6 +1,7 @@
 #include "local/blob_store.hpp"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -58,6 +59,10 @@ void BlobStore::Referrer::reset() {
 }
 
 BlobStore::BlobStore(std::filesystem::path dir) : m_dir(std::move(dir)) {}
+
+BlobStore::~BlobStore() {
+  if (m_users_fd >= 0) ::close(m_users_fd);
+}
 
 Result<std::string> BlobStore::put(std::string_view bytes) {
   std::string hex = hex_encode(sha256(bytes));
@@ -124,6 +129,48 @@ void BlobStore::release(const std::vector<std::string>& hex_sha256s) {
     std::error_code ec;
     std::filesystem::remove(path, ec);
   }
+}
+
+Result<size_t> BlobStore::sweep_unreferenced() {
+  if (auto made = ensure_directory(m_dir); !made) return fail(made.error());
+  if (m_users_fd < 0) {
+    auto users = m_dir / ".users";
+    m_users_fd = ::open(users.c_str(), O_RDONLY | O_CREAT | O_CLOEXEC, 0644);
+    if (m_users_fd < 0) return fail(ErrorKind::io, "cannot open " + users.string() + ": " + std::strerror(errno));
+  }
+  int rc;
+  while ((rc = ::flock(m_users_fd, LOCK_EX | LOCK_NB)) != 0 && errno == EINTR) {
+  }
+  if (rc != 0) {
+    if (errno != EWOULDBLOCK) return fail(ErrorKind::io, std::string("cannot lock the blob directory: ") + std::strerror(errno));
+    while ((rc = ::flock(m_users_fd, LOCK_SH)) != 0 && errno == EINTR) {
+    }
+    if (rc != 0) return fail(ErrorKind::io, std::string("cannot lock the blob directory: ") + std::strerror(errno));
+    return size_t{0};  // another process uses the directory
+  }
+  size_t removed = 0;
+  std::vector<std::string> blobs;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(m_dir, ec)) {
+    std::string name = entry.path().filename().string();
+    if (name.size() >= 64 + 4 && name.compare(64, 4, ".zip") == 0 && is_hex_digest(name.substr(0, 64))) {
+      if (name.size() == 64 + 4) {
+        blobs.push_back(name.substr(0, 64));
+      } else if (name.compare(68, 5, ".tmp.") == 0) {
+        std::error_code gone;  // an atomic write that never reached its rename: no writer is left
+        if (std::filesystem::remove(entry.path(), gone)) ++removed;
+      }
+    }
+  }
+  if (ec) return fail(ErrorKind::io, "cannot list " + m_dir.string() + ": " + ec.message());
+  for (const auto& hex : blobs) {
+    release({hex});
+    if (!contains(hex)) ++removed;
+  }
+  while ((rc = ::flock(m_users_fd, LOCK_SH)) != 0 && errno == EINTR) {
+  }
+  if (rc != 0) return fail(ErrorKind::io, std::string("cannot lock the blob directory: ") + std::strerror(errno));
+  return removed;
 }
 
 Result<void> BlobStore::adopt_directory(const std::filesystem::path& legacy_dir) {

@@ -49,6 +49,7 @@ class BlobStore {
   };
 
   explicit BlobStore(std::filesystem::path dir);
+  ~BlobStore();
   BlobStore(const BlobStore&) = delete;
   BlobStore& operator=(const BlobStore&) = delete;
 
@@ -66,6 +67,16 @@ class BlobStore {
   // Removes each blob that no referrer refers to; keeps it when a check fails.
   void release(const std::vector<std::string>& hex_sha256s);
 
+  // Startup clean-up, called once every referrer is registered and before any request is served.
+  // A crash can leave blob files no row refers to (between storing a blob and committing the row
+  // that would refer to it, or between removing a row and release()) and temporary files of the
+  // atomic write: when no other process uses the directory, removes them all; otherwise (another
+  // endpoint on the same state: its writes in progress are invisible here) removes nothing. Either
+  // way this process is then registered as a user of the directory (a shared flock on
+  // <dir>/.users, held until the store is destroyed or the process dies) so that a later sweep by
+  // another process leaves this one's writes alone. Returns how many files were removed.
+  Result<size_t> sweep_unreferenced();
+
   // Takes over the blob files of `legacy_dir` (<hex>.zip; hard links, copies across file
   // systems), made durable before returning. Files with other names are left alone.
   Result<void> adopt_directory(const std::filesystem::path& legacy_dir);
@@ -74,6 +85,7 @@ class BlobStore {
 
  private:
   std::filesystem::path m_dir;
+  int m_users_fd = -1;  // shared flock on <dir>/.users once sweep_unreferenced() ran
   mutable std::shared_mutex m_lock;
   std::mutex m_writing_mutex;  // one writer per blob: the atomic write's temp name is per process
   std::condition_variable m_writing_cv;

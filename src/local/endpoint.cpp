@@ -224,6 +224,16 @@ int run_endpoint(const EndpointOptions& options) {
                      ServiceInfo{WireProtocol::query, "http://cloudformation.amazonaws.com/doc/2010-05-15/", {}, {}});
 #endif
 
+#ifdef LCD_HAVE_S3
+  // Every service that refers to blobs (Lambda, S3) is registered by now; nothing is served yet.
+  auto swept = blobs.sweep_unreferenced();
+  if (!swept) return startup_error(swept.error().describe());
+  if (*swept > 0) {
+    std::fprintf(stderr, "lambda-cd local: removed %zu blob files no function, version or object refers to "
+                 "(left by an earlier crash)\n", *swept);
+  }
+#endif
+
   HttpServerOptions server_options;
   server_options.host = options.host;
   server_options.port = options.port;

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <memory>
 #include <set>
 #include <thread>
 
@@ -79,6 +80,68 @@ TEST(BlobStore, AdoptsALegacyDirectory) {
   EXPECT_EQ(*blobs.get(*two), "two");
   EXPECT_FALSE(std::filesystem::exists(dir.path() / "blobs" / "notes.txt"));
   EXPECT_TRUE(blobs.adopt_directory(dir.path() / "absent"));  // nothing to take over
+}
+
+// What a SIGKILL leaves: a blob whose row was never committed, and an atomic write's temp file.
+TEST(BlobStore, SweepRemovesWhatNoReferrerRefersToAndStaleTempFiles) {
+  TempDir dir("lcd-blobs");
+  BlobStore before_crash(dir.path() / "blobs");
+  auto kept = before_crash.put("referred to");
+  auto orphan = before_crash.put("row never committed");
+  ASSERT_TRUE(kept && orphan);
+  auto temp = dir.path() / "blobs" / (std::string(64, 'a') + ".zip.tmp.4242");
+  ASSERT_TRUE(write_file_atomic(temp, "torn"));
+  ASSERT_TRUE(write_file_atomic(dir.path() / "blobs" / "notes.txt", "not ours"));
+
+  BlobStore blobs(dir.path() / "blobs");
+  std::set<std::string> rows{*kept};
+  auto referrer = blobs.add_referrer([&](const std::string& h) -> Result<bool> { return rows.count(h) > 0; });
+  auto swept = blobs.sweep_unreferenced();
+  ASSERT_TRUE(swept) << swept.error().message;
+  EXPECT_EQ(*swept, 2u);
+  EXPECT_TRUE(blobs.contains(*kept));
+  EXPECT_FALSE(blobs.contains(*orphan));
+  EXPECT_FALSE(std::filesystem::exists(temp));
+  EXPECT_TRUE(std::filesystem::exists(dir.path() / "blobs" / "notes.txt"));  // other names are left alone
+}
+
+TEST(BlobStore, SweepKeepsABlobWhenAReferrerCannotTell) {
+  TempDir dir("lcd-blobs");
+  BlobStore blobs(dir.path() / "blobs");
+  auto hex = blobs.put("bytes");
+  ASSERT_TRUE(hex);
+  auto broken = blobs.add_referrer([](const std::string&) -> Result<bool> { return fail(ErrorKind::io, "db down"); });
+  auto swept = blobs.sweep_unreferenced();
+  ASSERT_TRUE(swept);
+  EXPECT_EQ(*swept, 0u);
+  EXPECT_TRUE(blobs.contains(*hex));
+}
+
+// Another endpoint on the same state directory may be between storing a blob and committing its
+// row: while it uses the directory, a starting endpoint sweeps nothing.
+TEST(BlobStore, SweepRemovesNothingWhileAnotherUserHoldsTheDirectory) {
+  TempDir dir("lcd-blobs");
+  auto running = std::make_unique<BlobStore>(dir.path() / "blobs");
+  ASSERT_TRUE(running->sweep_unreferenced());  // registers it as a user of the directory
+  auto in_flight = running->put("its row is about to be committed");
+  ASSERT_TRUE(in_flight);
+  auto no_rows = [](const std::string&) -> Result<bool> { return false; };
+  {
+    BlobStore starting(dir.path() / "blobs");
+    auto referrer = starting.add_referrer(no_rows);
+    auto swept = starting.sweep_unreferenced();
+    ASSERT_TRUE(swept);
+    EXPECT_EQ(*swept, 0u);
+    EXPECT_TRUE(starting.contains(*in_flight));
+  }
+  // Once the other user is gone (its process ended), the next start cleans up.
+  running.reset();
+  BlobStore alone(dir.path() / "blobs");
+  auto referrer = alone.add_referrer(no_rows);
+  auto swept = alone.sweep_unreferenced();
+  ASSERT_TRUE(swept);
+  EXPECT_EQ(*swept, 1u);
+  EXPECT_FALSE(alone.contains(*in_flight));
 }
 
 TEST(BlobStore, CodeShaConversionsRoundTrip) {
