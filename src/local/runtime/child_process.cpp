@@ -10,6 +10,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "local/runtime/process_group_guard.hpp"
+
 namespace lcd::local::runtime {
 namespace {
 
@@ -148,11 +150,15 @@ Result<ChildHandles> spawn_child(const ChildSpec& spec) {
     ::close(out[0]);
     return fail(ErrorKind::io, std::string("pidfd_open: ") + std::strerror(err));
   }
+  guard_process_group(pid);  // what the function starts dies with the endpoint too
   return ChildHandles{pid, out[0], pidfd};
 }
 
 void kill_group(pid_t pgid) {
-  if (pgid > 0) ::kill(-pgid, SIGKILL);
+  if (pgid > 0) {
+    ::kill(-pgid, SIGKILL);
+    unguard_process_group(pgid);
+  }
 }
 
 
