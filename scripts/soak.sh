@@ -30,6 +30,7 @@ print(f"  databases integrity-checked {s['databases_checked']}, runtime processe
       f"{s['blobs_orphaned_by_kills']}")
 print(f"  endpoint RSS: {s['rss_kib_start'] / 1024:.1f} MB after setup, {s['rss_kib_end'] / 1024:.1f} MB at the last "
       f"kill, {s['rss_kib_end_after_restart'] / 1024:.1f} MB after the last restart and the full check")
-print(f"  state directory: {mb(s['state_bytes_start'])} at start, {mb(s['state_bytes_end'])} at the end")
+print(f"  state directory: {mb(s['state_bytes_start'])} at start, {mb(s['state_bytes_end'])} at the end ("
+      + ", ".join(f"{k} {mb(v)}" for k, v in sorted(s["state_bytes_end_by_entry"].items(), key=lambda kv: -kv[1])) + ")")
 PY
 exit "$status"

@@ -518,6 +518,8 @@ def main():
         summary["writes_acknowledged"] = ledger.acks
         summary["rss_kib_end_after_restart"] = rss_kib(ep.proc.pid)
         summary["state_bytes_end"] = dir_bytes(state)
+        summary["state_bytes_end_by_entry"] = {name: dir_bytes(os.path.join(state, name)) if os.path.isdir(
+            os.path.join(state, name)) else os.path.getsize(os.path.join(state, name)) for name in os.listdir(state)}
         if ep.stop() != 0:
             failures.add("the endpoint did not stop cleanly on SIGTERM")
         summary["failures"] = len(failures.items)
