@@ -31,6 +31,12 @@ void add_local_command(CLI::App& app, GlobalOptions& globals, int& exit_code) {
   cmd->add_option("--concurrency-limit", options->concurrency_limit,
                   "Lambda concurrent executions per account and region (throttled beyond)")
       ->capture_default_str();
+  cmd->add_option("--log-events-limit", options->log_events_limit,
+                  "CloudWatch Logs events kept per log group; the oldest go first")
+      ->capture_default_str();
+  cmd->add_option("--log-file-limit", options->log_file_limit,
+                  "Bytes of each function's text log in <state>/logs before it rotates to .log.1 (0: no limit)")
+      ->capture_default_str();
   cmd->callback([options, &globals, &exit_code] {
     if (!globals.region.empty()) options->region = globals.region;
     exit_code = local::run_endpoint(*options);

@@ -129,6 +129,7 @@ int run_endpoint(const EndpointOptions& options) {
 
   if (options.code_storage_limit < 0) return startup_error("--code-storage-limit must be >= 0");
   if (options.concurrency_limit < 1) return startup_error("--concurrency-limit must be >= 1");
+  if (options.log_events_limit < 1) return startup_error("--log-events-limit must be >= 1");
   auto store = LambdaStore::open(state_dir, options.account_id);
   if (!store) return startup_error(store.error().describe());
   BlobStore blobs(state_blob_dir(state_dir));
@@ -138,7 +139,9 @@ int run_endpoint(const EndpointOptions& options) {
   if (!metrics) return startup_error("cloudwatch: " + metrics.error().describe());
 #endif
 #ifdef LCD_HAVE_LOGS
-  auto log_service = logs::LogsService::open(logs::LogsOptions{state_dir}, system_clock());
+  logs::LogsOptions logs_options{state_dir};
+  logs_options.store.max_events_per_group = options.log_events_limit;
+  auto log_service = logs::LogsService::open(logs_options, system_clock());
   if (!log_service) return startup_error("logs: " + log_service.error().describe());
 #endif
 #if defined(LCD_HAVE_RUNTIME) && defined(LCD_HAVE_CLOUDWATCH) && defined(LCD_HAVE_LOGS)
@@ -150,6 +153,7 @@ int run_endpoint(const EndpointOptions& options) {
   runtime::EngineOptions engine_options;
   engine_options.state_dir = state_dir;
   engine_options.concurrency_limit = options.concurrency_limit;
+  engine_options.max_log_file_bytes = options.log_file_limit;
 #if defined(LCD_HAVE_CLOUDWATCH) && defined(LCD_HAVE_LOGS)
   engine_options.observer = &telemetry;
 #endif

@@ -18,6 +18,8 @@ struct EndpointOptions {
   int update_delay_ms = 100;       // Pending/InProgress window
   int64_t code_storage_limit = 80530636800;  // Lambda code storage per account and region (AWS's 75 GB)
   int concurrency_limit = 10;      // Lambda concurrent executions per account and region
+  int64_t log_events_limit = 200000;         // CloudWatch Logs events kept per log group (oldest dropped)
+  uint64_t log_file_limit = 8 * 1024 * 1024; // each function's text log in <state>/logs before it rotates
   // --strict-iam: Lambda refuses execution roles IAM does not have or whose trust policy does not
   // let lambda.amazonaws.com assume them, and STS refuses to assume such roles, as AWS does.
   bool strict_iam = false;

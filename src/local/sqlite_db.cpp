@@ -94,6 +94,7 @@ Result<std::unique_ptr<SqliteDb>> SqliteDb::open(const std::filesystem::path& fi
     return fail(ErrorKind::io, "cannot open " + file.string() + ": " + message);
   }
   db->m_db = handle;
+  db->m_options = options;
   sqlite3_busy_timeout(handle, options.busy_timeout_ms);
   const char* synchronous = options.synchronous_full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL";
   for (const char* pragma : {"PRAGMA journal_mode=WAL", synchronous}) {
@@ -218,7 +219,21 @@ Result<void> SqliteDb::transaction(const std::function<Result<void>()>& body) {
     result = body();
   }
   if (!result) return result;  // ~SqliteTransaction rolls back
-  return tx->commit();
+  auto committed = tx->commit();
+  if (committed) limit_wal();
+  return committed;
+}
+
+void SqliteDb::limit_wal() {
+  if (m_options.wal_limit_bytes == 0) return;
+  std::error_code ec;
+  uint64_t size = std::filesystem::file_size(wal_path(), ec);
+  if (ec || size <= m_options.wal_limit_bytes) return;
+  auto* db = static_cast<sqlite3*>(m_db);
+  // Best effort: busy (a reader or writer did not finish in time) leaves it to the next commit.
+  sqlite3_busy_timeout(db, m_options.wal_checkpoint_wait_ms);
+  (void)sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr);
+  sqlite3_busy_timeout(db, m_options.busy_timeout_ms);
 }
 
 Result<void> SqliteDb::import_tables(const std::filesystem::path& legacy_file, const std::vector<std::string>& tables) {

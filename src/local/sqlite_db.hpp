@@ -29,6 +29,12 @@ struct SqliteOptions {
   int busy_timeout_ms = 10000;
   // true: the connection is opened without SQLite's own mutex; the owner serializes every call.
   bool caller_serializes = false;
+  // After a transaction() commits, a write-ahead log larger than this is checkpointed and truncated
+  // (waiting at most `wal_checkpoint_wait_ms` for readers; else the next commit tries again). SQLite's
+  // own checkpoints never shrink the file and cannot finish while readers keep arriving, so under a
+  // steady load it would only grow. 0: left to SQLite.
+  uint64_t wal_limit_bytes = 4 * 1024 * 1024;
+  int wal_checkpoint_wait_ms = 100;
 };
 
 // A cached prepared statement, bound and stepped by its user; reset (ending its implicit read
@@ -122,7 +128,9 @@ class SqliteDb {
 
  private:
   SqliteDb() = default;
+  void limit_wal();
   std::recursive_mutex m_mutex;
+  SqliteOptions m_options;
   int m_depth = 0;
   void* m_db = nullptr;  // sqlite3*
   std::filesystem::path m_file;

@@ -10,7 +10,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "support"))
-from lcd_harness import Endpoint, TestRun, handler_zip  # noqa: E402
+from lcd_harness import Endpoint, TestRun, handler_zip, processes_under, rss_kb  # noqa: E402
 
 ROLE = "arn:aws:iam::000000000000:role/r"
 
@@ -24,31 +24,6 @@ FUNCTIONS = {
                " for (let i = 0; i < 10240; i++) process.stdout.write(line); return { ok: true }; };"),
     "good": "exports.handler = async (event) => ({ ok: true, pid: process.pid });",
 }
-
-
-def rss_kb(pid):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    raise AssertionError("no VmRSS")
-
-
-def processes_under(path):
-    """Pids whose working directory or command line names `path` (the endpoint's state directory)."""
-    found = []
-    for pid in os.listdir("/proc"):
-        if not pid.isdigit():
-            continue
-        try:
-            cwd = os.readlink(f"/proc/{pid}/cwd")
-            with open(f"/proc/{pid}/cmdline", "rb") as f:
-                cmdline = f.read().replace(b"\0", b" ").decode(errors="replace")
-        except OSError:
-            continue
-        if cwd.startswith(path) or path in cmdline:
-            found.append((int(pid), cmdline.strip()))
-    return found
 
 
 def invoke(lam, name):

@@ -163,6 +163,31 @@ def node_handler_zip(body="return { ok: true, event };"):
     return handler_zip("exports.handler = async (event, context) => { %s };\n" % body)
 
 
+def rss_kb(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    raise AssertionError("no VmRSS")
+
+
+def processes_under(path):
+    """Pids whose working directory or command line names `path` (the endpoint's state directory)."""
+    found = []
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            cwd = os.readlink(f"/proc/{pid}/cwd")
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                cmdline = f.read().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if cwd.startswith(path) or path in cmdline:
+            found.append((int(pid), cmdline.strip()))
+    return found
+
+
 class TestRun:
     """Minimal test bookkeeping that ends with the plain 'N passed, N failed' line."""
 

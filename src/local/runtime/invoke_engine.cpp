@@ -1,6 +1,7 @@
 #include "local/runtime/invoke_engine.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -42,12 +43,16 @@ Error throttle_error(const char* reason) {
   return e;
 }
 
-void write_all(int fd, std::string_view text) {
+// The bytes written (fewer than asked when the disk refuses).
+size_t write_all(int fd, std::string_view text) {
+  size_t written = 0;
   while (!text.empty()) {
     ssize_t n = ::write(fd, text.data(), text.size());
     if (n <= 0) break;
     text.remove_prefix(static_cast<size_t>(n));
+    written += static_cast<size_t>(n);
   }
+  return written;
 }
 
 }  // namespace
@@ -94,8 +99,8 @@ class InvokeEngine::Impl {
 
   ~Impl() {
     shutdown();
-    for (auto& [name, fd] : m_log_fds) {
-      if (fd > 0) ::close(fd);
+    for (auto& [name, file] : m_log_files) {
+      if (file.fd >= 0) ::close(file.fd);
     }
   }
 
@@ -164,7 +169,11 @@ class InvokeEngine::Impl {
   std::condition_variable m_queue_cv;
 
   std::mutex m_log_mutex;
-  std::map<std::string, int> m_log_fds;  // open O_APPEND per function; closed at destruction
+  struct LogFile {
+    int fd = -1;         // open O_APPEND; closed at destruction
+    uint64_t bytes = 0;  // its size
+  };
+  std::map<std::string, LogFile> m_log_files;  // per function
   std::thread m_reaper;
   std::vector<std::thread> m_async_threads;
 };
@@ -241,10 +250,25 @@ void InvokeEngine::Impl::retire(std::vector<std::pair<std::string, std::shared_p
 
 void InvokeEngine::Impl::append_log(const std::string& function_name, std::string_view text) {
   std::lock_guard lock(m_log_mutex);
-  int& fd = m_log_fds[function_name];
-  if (fd <= 0) fd = ::open((m_log_root / (function_name + ".log")).c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
-  if (fd < 0) return;
-  write_all(fd, text);
+  LogFile& file = m_log_files[function_name];
+  const std::filesystem::path path = m_log_root / (function_name + ".log");
+  auto open_file = [&] {
+    file.fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+    struct stat st {};
+    file.bytes = file.fd >= 0 && ::fstat(file.fd, &st) == 0 ? static_cast<uint64_t>(st.st_size) : 0;
+  };
+  if (file.fd < 0) open_file();
+  if (file.fd < 0) return;
+  const uint64_t limit = m_options.max_log_file_bytes;
+  if (limit > 0 && file.bytes > 0 && file.bytes + text.size() > limit) {
+    // One older file is kept (replacing the one before), so a function's text log stays under twice the limit.
+    ::close(file.fd);
+    std::error_code ec;
+    std::filesystem::rename(path, std::filesystem::path(path.string() + ".1"), ec);
+    open_file();
+    if (file.fd < 0) return;
+  }
+  file.bytes += write_all(file.fd, text);
 }
 
 void InvokeEngine::Impl::notice(const std::string& text) {
@@ -537,9 +561,9 @@ void InvokeEngine::Impl::forget_function(const std::string& function_key) {
   const std::string function_name = function_key.substr(function_key.rfind('/') + 1);
   {
     std::lock_guard lock(m_log_mutex);
-    if (auto it = m_log_fds.find(function_name); it != m_log_fds.end()) {
-      if (it->second > 0) ::close(it->second);
-      m_log_fds.erase(it);
+    if (auto it = m_log_files.find(function_name); it != m_log_files.end()) {
+      if (it->second.fd >= 0) ::close(it->second.fd);
+      m_log_files.erase(it);
     }
   }
   std::vector<std::pair<std::string, std::shared_ptr<Environment>>> victims;

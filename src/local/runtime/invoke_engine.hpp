@@ -101,6 +101,9 @@ struct EngineOptions {
   std::function<void(const std::string&)> notice;
   // Told about every invocation (invocation_observer.hpp); may be null. Must outlive the engine.
   InvocationObserver* observer = nullptr;
+  // Each function's plain-text log (<state_dir>/logs/<function>.log) is renamed to <function>.log.1
+  // (replacing the older one) when an append would take it past this many bytes; 0: unbounded.
+  uint64_t max_log_file_bytes = 8 * 1024 * 1024;
 };
 
 class InvokeEngine {

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <filesystem>
 #include <stdexcept>
 
 #include "util/file_io.hpp"
@@ -130,6 +132,38 @@ TEST(SqliteDb, ExceptionInsideTransactionRollsBackAndTheNextTransactionCommits) 
   ASSERT_TRUE(rows) << rows.error().message;
   ASSERT_EQ(rows->size(), 1u);
   EXPECT_EQ(text_of((*rows)[0][0]), "after");
+}
+
+}  // namespace
+
+namespace {
+
+// The largest the write-ahead log got over 20 commits of ~50 KB each.
+uint64_t largest_wal_over_commits(uint64_t wal_limit) {
+  TempDir dir("lcd-sqlite-wal");
+  SqliteOptions options;
+  options.wal_limit_bytes = wal_limit;
+  auto db = SqliteDb::open(dir.path() / "w.sqlite3", "CREATE TABLE IF NOT EXISTS t (v BLOB);", options);
+  EXPECT_TRUE(db) << db.error().message;
+  if (!db) return 0;
+  uint64_t largest = 0;
+  for (int i = 0; i < 20; ++i) {
+    auto done = (*db)->transaction([&]() -> Result<void> {
+      return (*db)->exec("INSERT INTO t VALUES (?)", {std::string(50000, static_cast<char>('a' + i))});
+    });
+    EXPECT_TRUE(done);
+    largest = std::max<uint64_t>(largest, std::filesystem::file_size((*db)->wal_path()));
+  }
+  auto rows = (*db)->query("SELECT COUNT(*) FROM t");
+  EXPECT_TRUE(rows && int_of((*rows)[0][0]) == 20);
+  return largest;
+}
+
+TEST(SqliteDb, WriteAheadLogIsTruncatedPastItsLimit) {
+  // ~1 MB committed; SQLite alone (autocheckpoint at 1,000 pages) keeps all of it in the log.
+  EXPECT_GT(largest_wal_over_commits(0), 900u * 1000);
+  // With a 64 KiB limit the log never holds more than the limit and one commit.
+  EXPECT_LE(largest_wal_over_commits(64 * 1024), 64u * 1024 + 70u * 1000);
 }
 
 }  // namespace
