@@ -34,7 +34,8 @@ std::optional<double> parse_double(const std::string& text) {
 
 std::string describe(const json& value) {
   if (value.is_string()) return value.get<std::string>();
-  return value.dump();
+  // Strings inside may not be UTF-8 (a query parameter's %FF); the message must still be written.
+  return value.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 int digits(const std::string& s, size_t pos, size_t count) {

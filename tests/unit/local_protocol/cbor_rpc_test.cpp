@@ -5,6 +5,7 @@
 
 #include "local/protocol/error_response.hpp"
 #include "local/protocol/rpc_document.hpp"
+#include "local/protocol/rpc_input.hpp"
 
 namespace lcd::local {
 namespace {
@@ -135,6 +136,48 @@ TEST(CborRpc, QueryCompatibleErrorHeaderNamesCodeAndFault) {
   HttpResponse s;
   add_query_error_header(s, make_api_error(500, "InternalServiceError", "x"));
   EXPECT_EQ(header(s, "x-amzn-query-error"), "InternalServiceError;Receiver");
+}
+
+}  // namespace
+}  // namespace lcd::local
+
+namespace lcd::local {
+namespace {
+
+// Found by fuzz.cbor_rpc: a text string that is not UTF-8 was decoded as is, and the first message
+// quoting it (RpcInput's "The value … is not a valid number") threw from nlohmann's dump: a 500
+// instead of a 400.
+TEST(CborRpc, RejectsTextStringsThatAreNotUtf8) {
+  for (const std::string& bad : {bytes({0xad}), bytes({0xc0, 0x80}), bytes({0xed, 0xa0, 0x80}),
+                                 bytes({0xf4, 0x90, 0x80, 0x80}), bytes({0xe2, 0x82}), bytes({0xff})}) {
+    auto value = decode_cbor_request(bytes({0xa1}) + text("A") + bytes({0x81}) + text(bad));
+    ASSERT_FALSE(value);
+    EXPECT_EQ(value.error().status, 400);
+    EXPECT_EQ(value.error().code, "SerializationException");
+    auto key = decode_cbor_request(bytes({0xa1}) + text(bad) + bytes({0x01}));
+    ASSERT_FALSE(key);
+    EXPECT_EQ(key.error().code, "SerializationException");
+  }
+  const std::string good = "\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80";  // é € 😀
+  auto decoded = decode_cbor_request(bytes({0xa1}) + text("A") + text(good));
+  ASSERT_TRUE(decoded) << decoded.error().message;
+  EXPECT_EQ((*decoded)["A"], good);
+}
+
+TEST(CborRpc, RejectsIndefiniteChunksInsideIndefiniteStrings) {
+  auto nested = decode_cbor_request(bytes({0xa1}) + text("A") + bytes({0x7f, 0x7f, 0x61, 'a', 0xff, 0xff}));
+  ASSERT_FALSE(nested);
+  EXPECT_EQ(nested.error().code, "SerializationException");
+  auto chunks = decode_cbor_request(bytes({0xa1}) + text("A") + bytes({0x7f, 0x61, 'a', 0x62, 0xc3, 0xa9, 0xff}));
+  ASSERT_TRUE(chunks) << chunks.error().message;
+  EXPECT_EQ((*chunks)["A"], "a\xc3\xa9");
+}
+
+// The same message for a query parameter, which may carry any byte (%AD).
+TEST(RpcInputMessages, QuoteValuesThatAreNotUtf8WithoutThrowing) {
+  RpcInput input(json{{"Period", json::array({"\xad"})}});
+  EXPECT_FALSE(input.number("Period"));
+  EXPECT_NE(input.problem().find("for parameter Period is not a valid number"), std::string::npos) << input.problem();
 }
 
 }  // namespace
