@@ -59,8 +59,10 @@ def disk_bytes(path):
     return total, wal, files
 
 
-def runtimes(state, endpoint_pid):
-    return [p for p in processes_under(state) if p[0] != endpoint_pid]
+def runtimes(state):
+    """The function's runtime processes (not the endpoint, nor its process-group guardian)."""
+    bootstrap = os.path.join(state, "runtime") + os.sep
+    return [p for p in processes_under(state) if bootstrap in p[1]]
 
 
 def invoke_many(url, first, count, failures):
@@ -126,7 +128,7 @@ def ten_thousand_invokes_stay_bounded():
         started = time.monotonic()
         invoke_many(ep.url, 1, WARM_UP, failures)
         warm = sample(ep, state)
-        live = runtimes(state, ep.proc.pid)
+        live = runtimes(state)
         assert 1 <= len(live) <= THREADS, f"runtimes after the warm-up: {live}"
         invoke_many(ep.url, WARM_UP + 1, INVOKES - WARM_UP, failures)
         end = sample(ep, state)
@@ -156,7 +158,7 @@ def ten_thousand_invokes_stay_bounded():
             assert os.path.getsize(os.path.join(log_dir, name)) <= FILE_LIMIT, name
         # No file per invocation: the state directory holds the same files as after the warm-up.
         assert end["files"] == warm["files"], f"new: {end['files'] - warm['files']}, gone: {warm['files'] - end['files']}"
-        live = runtimes(state, ep.proc.pid)
+        live = runtimes(state)
         assert 1 <= len(live) <= THREADS, f"runtimes at the end: {live}"
 
         ep.stop()
