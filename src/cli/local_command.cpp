@@ -37,6 +37,14 @@ void add_local_command(CLI::App& app, GlobalOptions& globals, int& exit_code) {
   cmd->add_option("--log-file-limit", options->log_file_limit,
                   "Bytes of each function's text log in <state>/logs before it rotates to .log.1 (0: no limit)")
       ->capture_default_str();
+  cmd->add_option("--process-limit", options->process_limit,
+                  "Processes and threads per function environment (Lambda: 1024); a sandbox that reaches it is "
+                  "stopped and its invocation fails; 0: no limit")
+      ->capture_default_str();
+  cmd->add_option("--process-limit-by", options->process_limit_by,
+                  "How the process limit is enforced: auto (a pids cgroup where the endpoint can create one, else a "
+                  "watchdog over /proc) or watchdog")
+      ->capture_default_str();
   cmd->callback([options, &globals, &exit_code] {
     if (!globals.region.empty()) options->region = globals.region;
     exit_code = local::run_endpoint(*options);

@@ -61,6 +61,7 @@ class EngineBackend final : public InvokeBackend {
     m_engine.forget_function(account, region, function_name);
   }
   void shutdown() { m_engine.shutdown(); }
+  std::string process_limit_description() const { return m_engine.process_limit_description(); }
 
  private:
   runtime::InvokeEngine m_engine;
@@ -130,6 +131,12 @@ int run_endpoint(const EndpointOptions& options) {
   if (options.code_storage_limit < 0) return startup_error("--code-storage-limit must be >= 0");
   if (options.concurrency_limit < 1) return startup_error("--concurrency-limit must be >= 1");
   if (options.log_events_limit < 1) return startup_error("--log-events-limit must be >= 1");
+  if (options.process_limit != 0 && options.process_limit < 16) {
+    return startup_error("--process-limit must be 0 (no limit) or at least 16 (Node.js alone runs about 10 threads)");
+  }
+  if (options.process_limit_by != "auto" && options.process_limit_by != "watchdog") {
+    return startup_error("--process-limit-by must be auto or watchdog");
+  }
   auto store = LambdaStore::open(state_dir, options.account_id);
   if (!store) return startup_error(store.error().describe());
   BlobStore blobs(state_blob_dir(state_dir));
@@ -154,11 +161,14 @@ int run_endpoint(const EndpointOptions& options) {
   engine_options.state_dir = state_dir;
   engine_options.concurrency_limit = options.concurrency_limit;
   engine_options.max_log_file_bytes = options.log_file_limit;
+  engine_options.process_limit.max_tasks = options.process_limit;
+  engine_options.process_limit.allow_cgroup = options.process_limit_by == "auto";
 #if defined(LCD_HAVE_CLOUDWATCH) && defined(LCD_HAVE_LOGS)
   engine_options.observer = &telemetry;
 #endif
   auto engine = std::make_unique<EngineBackend>(engine_options);
   invoker = engine.get();
+  std::fprintf(stderr, "lambda-cd local: process limit: %s\n", engine->process_limit_description().c_str());
 #endif
 
 #ifdef LCD_HAVE_IAM

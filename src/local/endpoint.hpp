@@ -20,6 +20,10 @@ struct EndpointOptions {
   int concurrency_limit = 10;      // Lambda concurrent executions per account and region
   int64_t log_events_limit = 200000;         // CloudWatch Logs events kept per log group (oldest dropped)
   uint64_t log_file_limit = 8 * 1024 * 1024; // each function's text log in <state>/logs before it rotates
+  // Processes + threads per execution environment (Lambda's 1,024); 0: no limit. "auto": a pids
+  // cgroup where one can be made, else the /proc watchdog; "watchdog": the watchdog only.
+  int64_t process_limit = 1024;
+  std::string process_limit_by = "auto";
   // --strict-iam: Lambda refuses execution roles IAM does not have or whose trust policy does not
   // let lambda.amazonaws.com assume them, and STS refuses to assume such roles, as AWS does.
   bool strict_iam = false;

@@ -108,6 +108,7 @@ Result<ChildHandles> spawn_child(const ChildSpec& spec) {
   argv.push_back(nullptr);
   std::string exe = spec.executable.string();
   std::string cwd = spec.cwd.string();
+  const int cgroup_fd = spec.cgroup_procs_fd;
 
   int out[2];
   if (::pipe2(out, O_CLOEXEC) != 0) return fail(ErrorKind::io, std::string("pipe: ") + std::strerror(errno));
@@ -132,6 +133,7 @@ Result<ChildHandles> spawn_child(const ChildSpec& spec) {
     int devnull = ::open("/dev/null", O_RDONLY);
     if (devnull < 0 || ::dup2(devnull, 0) < 0) child_fail("stdin");
     if (::dup2(out[1], 1) < 0 || ::dup2(out[1], 2) < 0) child_fail("stdout");
+    if (cgroup_fd >= 0 && ::write(cgroup_fd, "0", 1) != 1) child_fail("joining its cgroup");
     ::syscall(SYS_close_range, 3u, ~0u, 0u);
     if (::chdir(cwd.c_str()) != 0) child_fail("chdir");
     ::execve(exe.c_str(), argv.data(), envp.data());

@@ -19,6 +19,9 @@ struct ChildSpec {
   std::vector<std::string> argv;     // argv[0] included
   std::filesystem::path cwd;
   std::map<std::string, std::string> env;  // the complete environment (nothing inherited)
+  // A cgroup's cgroup.procs open for writing: the child joins it before exec, so everything it
+  // starts is counted from its first instruction. -1: none.
+  int cgroup_procs_fd = -1;
 };
 
 struct ChildHandles {

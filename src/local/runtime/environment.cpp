@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 
 #include "util/clock.hpp"
@@ -27,8 +28,13 @@ std::chrono::microseconds since(Clock::time_point t) {
 
 }  // namespace
 
-Result<std::shared_ptr<Environment>> Environment::start(ChildSpec spec) {
+Result<std::shared_ptr<Environment>> Environment::start(ChildSpec spec, std::unique_ptr<SandboxLimit> limit) {
   std::shared_ptr<Environment> env(new Environment());
+  if (limit) {
+    spec.cgroup_procs_fd = limit->join_fd();
+    env->m_limit_max = limit->max_tasks();
+    env->m_limit = std::move(limit);
+  }
   env->m_wake_fd = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
   env->m_doorbell_fd = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
   if (env->m_wake_fd < 0 || env->m_doorbell_fd < 0) return fail(ErrorKind::io, "eventfd failed");
@@ -64,12 +70,16 @@ Environment::~Environment() {
 void Environment::watch(ChildSpec spec, std::promise<Result<ChildHandles>>* started) {
   auto spawned = spawn_child(spec);
   started->set_value(spawned);
-  if (!spawned) return;
+  if (!spawned) {
+    if (m_limit) m_limit->release();
+    return;
+  }
   const ChildHandles h = *spawned;
   bool output_open = true;
+  auto next_check = Clock::now();
   for (;;) {
     pollfd fds[3] = {{h.pidfd, POLLIN, 0}, {m_wake_fd, POLLIN, 0}, {h.output_fd, POLLIN, 0}};
-    int n = ::poll(fds, output_open ? 3 : 2, -1);
+    int n = ::poll(fds, output_open ? 3 : 2, check_limit(h.pid, next_check));
     if (n < 0) {
       if (errno == EINTR) continue;
       break;
@@ -78,16 +88,21 @@ void Environment::watch(ChildSpec spec, std::promise<Result<ChildHandles>>* star
     if (fds[1].revents) {
       uint64_t v;
       (void)!::read(m_wake_fd, &v, sizeof v);
+      // While the leader lives its descendants are still its tree: the watchdog finds them all.
+      if (m_limit) m_limit->kill_all(h.pid);
       kill_group(h.pid);
     }
     if (fds[0].revents) break;
   }
   // The leader is a zombie until reaped, so its process group id cannot have been reused yet.
+  if (m_limit) m_limit->kill_all(h.pid);
   kill_group(h.pid);
   int status = 0;
   rusage usage{};
   while (::wait4(h.pid, &status, 0, &usage) < 0 && errno == EINTR) {
   }
+  // What left the group (setsid) dies with the cgroup, or by the watchdog's record of it.
+  if (m_limit) m_limit->release();
   drain_fd(h.output_fd);
   ::close(h.pidfd);  // output_fd stays open until the destructor: invoke() may still drain it
   {
@@ -95,9 +110,40 @@ void Environment::watch(ChildSpec spec, std::promise<Result<ChildHandles>>* star
     m_exited = true;
     m_wait_status = status;
     m_exit_maxrss_kib = static_cast<uint64_t>(usage.ru_maxrss);
+    if (m_limit_hit && m_limit) m_limit_peak = m_limit->peak_tasks();
   }
   m_exit_cv.notify_all();
   ring(m_doorbell_fd);
+}
+
+int Environment::check_limit(pid_t pgid, Clock::time_point& next_check) {
+  if (!m_limit) return -1;
+  auto now = Clock::now();
+  if (now >= next_check) {
+    next_check = now + m_limit->interval();
+    bool hit = false;
+    {
+      std::lock_guard lock(m_mutex);
+      hit = m_limit_hit;
+    }
+    if (!hit && m_limit->over_limit(pgid)) {
+      {
+        std::lock_guard lock(m_mutex);
+        m_limit_hit = true;
+      }
+      m_limit->kill_all(pgid);
+      kill_group(pgid);
+    }
+    now = Clock::now();
+  }
+  auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(next_check - now).count();
+  return static_cast<int>(std::max<int64_t>(1, wait));
+}
+
+std::optional<int64_t> Environment::process_limit_hit() const {
+  std::lock_guard lock(m_mutex);
+  if (!m_limit_hit) return std::nullopt;
+  return m_limit_peak;
 }
 
 void Environment::ring(int eventfd) {
@@ -297,7 +343,10 @@ InvocationOutcome Environment::invoke(const InvocationSpec& spec) {
     // Wait for the watcher to reap the process so its last output is in the log.
     lock.lock();
     m_exit_cv.wait_for(lock, std::chrono::seconds(2), [&] { return m_exited; });
-    if (result->status == Status::exited && m_exited) result->exit_reason = describe_wait_status(m_wait_status);
+    if (result->status == Status::exited && m_exited) {
+      result->exit_reason = describe_wait_status(m_wait_status);
+      if (m_limit_hit) result->exit_reason += "; " + process_limit_reason(m_limit_max);
+    }
     result->max_memory_kib = m_exit_maxrss_kib;
     lock.unlock();
   } else {

@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "local/runtime/child_process.hpp"
+#include "local/runtime/process_limit.hpp"
 #include "local/runtime/runtime_api_server.hpp"
 #include "util/result.hpp"
 
@@ -56,8 +57,10 @@ struct InvocationOutcome {
 
 class Environment final : private RuntimeApiHandler {
  public:
-  // Starts the listener and the process (with AWS_LAMBDA_RUNTIME_API added to spec.env).
-  static Result<std::shared_ptr<Environment>> start(ChildSpec spec);
+  // Starts the listener and the process (with AWS_LAMBDA_RUNTIME_API added to spec.env). With a
+  // `limit`, the process joins its cgroup (if any) and the watcher stops the whole sandbox when it
+  // goes over; an invocation it was running ends `exited` with the limit in exit_reason.
+  static Result<std::shared_ptr<Environment>> start(ChildSpec spec, std::unique_ptr<SandboxLimit> limit = nullptr);
   ~Environment() override;  // terminates, reaps and joins
   Environment(const Environment&) = delete;
   Environment& operator=(const Environment&) = delete;
@@ -72,6 +75,9 @@ class Environment final : private RuntimeApiHandler {
   std::string take_output();
   // Bytes of output beyond the per-invocation cap since the last call (not in any take_output()).
   size_t take_dropped_output_bytes();
+  // Set once the sandbox went over its process limit and was stopped: the processes + threads it
+  // had at most (-1 if not known).
+  std::optional<int64_t> process_limit_hit() const;
 
  private:
   Environment() = default;
@@ -85,11 +91,14 @@ class Environment final : private RuntimeApiHandler {
   void ring(int eventfd);
 
   void watch(ChildSpec spec, std::promise<Result<ChildHandles>>* started);
+  // Asks m_limit when its interval has passed; kills the sandbox when it is over. The poll timeout until the next look.
+  int check_limit(pid_t pgid, std::chrono::steady_clock::time_point& next_check);
   void drain_output();
   bool drain_fd(int fd);  // true at end of file
   bool answer_pending_locked(const std::string& request_id) const;
 
   ChildHandles m_handles;
+  std::unique_ptr<SandboxLimit> m_limit;  // the watcher thread's
   std::unique_ptr<PeakRssProbe> m_rss_probe;
   std::unique_ptr<RuntimeApiServer> m_server;
   std::thread m_watcher;
@@ -115,6 +124,9 @@ class Environment final : private RuntimeApiHandler {
   std::chrono::steady_clock::time_point m_started_at;
   std::optional<std::chrono::microseconds> m_init_duration;  // start to first /next
   bool m_init_reported = false;
+  bool m_limit_hit = false;
+  int64_t m_limit_peak = -1;
+  int64_t m_limit_max = 0;
 
   std::mutex m_output_mutex;
   std::string m_output;

@@ -59,7 +59,8 @@ size_t write_all(int fd, std::string_view text) {
 
 class InvokeEngine::Impl {
  public:
-  explicit Impl(EngineOptions options) : m_options(std::move(options)) {
+  explicit Impl(EngineOptions options)
+      : m_options(std::move(options)), m_limiter(std::make_unique<ProcessLimiter>(m_options.process_limit)) {
     m_code_root = m_options.state_dir / "code";
     m_log_root = m_options.state_dir / "logs";
     m_setup.runtime_dir = m_options.state_dir / "runtime";
@@ -109,6 +110,7 @@ class InvokeEngine::Impl {
   void forget_function(const std::string& function_key);
   void shutdown();
   std::vector<int> environment_pids() const;
+  std::string process_limit_description() const { return m_limiter->describe(); }
   size_t pending_async() const {
     std::lock_guard lock(m_mutex);
     return m_queue.size() + m_async_running;
@@ -149,6 +151,7 @@ class InvokeEngine::Impl {
   Result<InvokeResult> rejected(const InvokeRequest& request, Error error);
 
   EngineOptions m_options;
+  std::unique_ptr<ProcessLimiter> m_limiter;  // outlives every environment (shutdown() retires them first)
   std::filesystem::path m_code_root;
   std::filesystem::path m_log_root;
   SetupContext m_setup;
@@ -326,7 +329,10 @@ Result<void> InvokeEngine::Impl::start_environment(const InvokeRequest& request,
   auto spec = make_child_spec(f, *code_dir, m_setup);
   if (!spec) return fail(spec.error());
   slot.log_stream = spec->env["AWS_LAMBDA_LOG_STREAM_NAME"];
-  auto env = Environment::start(std::move(*spec));
+  std::string problem;
+  auto limit = m_limiter->make_sandbox(problem);
+  if (!problem.empty()) notice("function " + f.function_name + ": " + problem);
+  auto env = Environment::start(std::move(*spec), std::move(limit));
   if (!env) return fail(env.error());
   {
     std::lock_guard lock(m_mutex);
@@ -436,6 +442,10 @@ Result<InvokeResult> InvokeEngine::Impl::invoke(const InvokeRequest& request) {
   }
 
   const int pid = slot->env->pid();
+  if (auto peak = slot->env->process_limit_hit()) {
+    notice("function " + f.function_name + ": environment stopped: " + process_limit_reason(m_limiter->max_tasks()) +
+           (*peak >= 0 ? "; most counted at once: " + std::to_string(*peak) : std::string()));
+  }
   // Output over the cap is left out of the function's log; the endpoint's log says so.
   if (size_t dropped = slot->env->take_dropped_output_bytes()) {
     notice("function " + f.function_name + ": " + std::to_string(dropped) +
@@ -640,6 +650,7 @@ std::string throttle_reason(const Error& error) {
 }
 void InvokeEngine::shutdown() { m_impl->shutdown(); }
 std::vector<int> InvokeEngine::environment_pids() const { return m_impl->environment_pids(); }
+std::string InvokeEngine::process_limit_description() const { return m_impl->process_limit_description(); }
 
 size_t InvokeEngine::pending_async() const { return m_impl->pending_async(); }
 

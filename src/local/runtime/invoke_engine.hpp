@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "local/runtime/process_limit.hpp"
 #include "util/result.hpp"
 
 namespace lcd::local::runtime {
@@ -104,6 +105,9 @@ struct EngineOptions {
   // Each function's plain-text log (<state_dir>/logs/<function>.log) is renamed to <function>.log.1
   // (replacing the older one) when an append would take it past this many bytes; 0: unbounded.
   uint64_t max_log_file_bytes = 8 * 1024 * 1024;
+  // Processes + threads per environment (Lambda's 1,024), by a pids cgroup or a watchdog
+  // (process_limit.hpp). A sandbox that hits it is stopped: its invocation fails Runtime.ExitError.
+  ProcessLimitOptions process_limit;
 };
 
 class InvokeEngine {
@@ -133,6 +137,9 @@ class InvokeEngine {
 
   // Process ids of live environments (each leads its own process group).
   std::vector<int> environment_pids() const;
+
+  // How the process limit is enforced here, for the endpoint's log.
+  std::string process_limit_description() const;
 
   // Events queued or running (a retry waiting for its delay counts); 0 once every accepted event
   // has finished or been dropped.
