@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -109,6 +110,7 @@ Result<ChildHandles> spawn_child(const ChildSpec& spec) {
   std::string exe = spec.executable.string();
   std::string cwd = spec.cwd.string();
   const int cgroup_fd = spec.cgroup_procs_fd;
+  const rlimit nproc{static_cast<rlim_t>(spec.nproc_soft), static_cast<rlim_t>(spec.nproc_hard)};
 
   int out[2];
   if (::pipe2(out, O_CLOEXEC) != 0) return fail(ErrorKind::io, std::string("pipe: ") + std::strerror(errno));
@@ -134,6 +136,7 @@ Result<ChildHandles> spawn_child(const ChildSpec& spec) {
     if (devnull < 0 || ::dup2(devnull, 0) < 0) child_fail("stdin");
     if (::dup2(out[1], 1) < 0 || ::dup2(out[1], 2) < 0) child_fail("stdout");
     if (cgroup_fd >= 0 && ::write(cgroup_fd, "0", 1) != 1) child_fail("joining its cgroup");
+    if (nproc.rlim_max > 0 && ::setrlimit(RLIMIT_NPROC, &nproc) != 0) child_fail("RLIMIT_NPROC");
     ::syscall(SYS_close_range, 3u, ~0u, 0u);
     if (::chdir(cwd.c_str()) != 0) child_fail("chdir");
     ::execve(exe.c_str(), argv.data(), envp.data());

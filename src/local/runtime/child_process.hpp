@@ -22,6 +22,9 @@ struct ChildSpec {
   // A cgroup's cgroup.procs open for writing: the child joins it before exec, so everything it
   // starts is counted from its first instruction. -1: none.
   int cgroup_procs_fd = -1;
+  // RLIMIT_NPROC (soft, hard) set in the child before exec; 0: left as inherited.
+  uint64_t nproc_soft = 0;
+  uint64_t nproc_hard = 0;
 };
 
 struct ChildHandles {

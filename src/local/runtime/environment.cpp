@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <tuple>
 #include <cerrno>
 
 #include "util/clock.hpp"
@@ -32,6 +33,7 @@ Result<std::shared_ptr<Environment>> Environment::start(ChildSpec spec, std::uni
   std::shared_ptr<Environment> env(new Environment());
   if (limit) {
     spec.cgroup_procs_fd = limit->join_fd();
+    std::tie(spec.nproc_soft, spec.nproc_hard) = limit->nproc_rlimit();
     env->m_limit_max = limit->max_tasks();
     env->m_limit = std::move(limit);
   }

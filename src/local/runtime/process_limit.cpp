@@ -2,10 +2,12 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
 #include <cerrno>
 #include <set>
@@ -50,9 +52,10 @@ class CgroupSandbox final : public SandboxLimit {
 
 class WatchdogSandbox final : public SandboxLimit {
  public:
-  explicit WatchdogSandbox(int64_t max_tasks) : SandboxLimit(max_tasks) {
+  WatchdogSandbox(int64_t max_tasks, std::pair<uint64_t, uint64_t> nproc) : SandboxLimit(max_tasks), m_nproc(nproc) {
     m_loadavg_fd = ::open("/proc/loadavg", O_RDONLY | O_CLOEXEC);
   }
+  std::pair<uint64_t, uint64_t> nproc_rlimit() const override { return m_nproc; }
   ~WatchdogSandbox() override {
     if (m_loadavg_fd >= 0) ::close(m_loadavg_fd);
   }
@@ -127,6 +130,7 @@ class WatchdogSandbox final : public SandboxLimit {
     return n > 0 ? loadavg_total_tasks(std::string_view(buf, static_cast<size_t>(n))) : -1;
   }
 
+  std::pair<uint64_t, uint64_t> m_nproc;
   int m_loadavg_fd = -1;
   int64_t m_peak = 0;
   int64_t m_last_count = 0;
@@ -134,6 +138,20 @@ class WatchdogSandbox final : public SandboxLimit {
   Clock::time_point m_next_full_look{};
   std::set<ProcessId> m_known;  // members outside the process group at the last look
 };
+
+// Tasks of the real uid `uid` on the machine, from every /proc/<pid>/status.
+int64_t user_tasks(uint32_t uid) {
+  int64_t total = 0;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc", ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.empty() || name[0] < '1' || name[0] > '9') continue;
+    auto text = read_file(entry.path() / "status");
+    if (!text) continue;
+    if (auto found = status_uid_threads(*text); found && found->first == uid) total += std::max<int64_t>(1, found->second);
+  }
+  return total;
+}
 
 std::string read_text(const std::filesystem::path& path) {
   auto text = read_file(path);
@@ -148,7 +166,7 @@ bool write_text(const std::filesystem::path& path, std::string_view text) {
   return ok;
 }
 
-// Directories lambda-cd-<pid> of endpoints that are gone (killed without their cleanup).
+// Directories lambda-cd-<pid>-<n> of endpoints that are gone (killed without their cleanup).
 void remove_stale(const std::filesystem::path& parent) {
   std::error_code ec;
   std::vector<std::filesystem::path> stale;
@@ -157,14 +175,14 @@ void remove_stale(const std::filesystem::path& parent) {
     if (!starts_with(name, k_dir_prefix)) continue;
     char* end = nullptr;
     long pid = std::strtol(name.c_str() + std::char_traits<char>::length(k_dir_prefix), &end, 10);
-    if (pid <= 0 || *end != '\0' || pid == ::getpid()) continue;
+    if (pid <= 0 || (*end != '\0' && *end != '-') || pid == ::getpid()) continue;
     if (::kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH) continue;
     stale.push_back(entry.path());
   }
   for (const auto& dir : stale) remove_cgroup_tree(dir);
 }
 
-// Makes <dir>/lambda-cd-<pid> ready for sandbox cgroups below it; false if it cannot.
+// Makes <dir>/lambda-cd-<pid>-<n> ready for sandbox cgroups below it; false if it cannot.
 bool prepare_root(const std::filesystem::path& parent, const std::filesystem::path& root, bool v2) {
   remove_stale(parent);
   if (::mkdir(root.c_str(), 0755) != 0 && errno != EEXIST) return false;
@@ -183,6 +201,23 @@ bool over_process_limit(int64_t tasks, int64_t max_tasks) { return max_tasks > 0
 bool watchdog_should_look(int64_t machine_now, int64_t machine_at_look, int64_t sandbox_at_look, int64_t max_tasks) {
   if (machine_now < 0 || machine_at_look < 0) return true;
   return machine_now - machine_at_look >= std::max<int64_t>(1, (max_tasks - sandbox_at_look) / 2);
+}
+
+std::optional<std::pair<uint32_t, int64_t>> status_uid_threads(std::string_view status) {
+  std::optional<uint32_t> uid;
+  std::optional<int64_t> threads;
+  for (auto line : split(std::string(status), '\n')) {
+    if (starts_with(line, "Uid:")) uid = static_cast<uint32_t>(std::strtoul(line.c_str() + 4, nullptr, 10));
+    if (starts_with(line, "Threads:")) threads = std::strtoll(line.c_str() + 8, nullptr, 10);
+  }
+  if (!uid || !threads) return std::nullopt;
+  return std::make_pair(*uid, *threads);
+}
+
+std::pair<uint64_t, uint64_t> nproc_backstop(int64_t user_tasks, int64_t max_tasks, uint64_t current_soft,
+                                             uint64_t current_hard) {
+  const uint64_t wanted = static_cast<uint64_t>(std::max<int64_t>(0, user_tasks) + 2 * std::max<int64_t>(0, max_tasks));
+  return {std::min(wanted, current_soft), std::min(wanted, current_hard)};
 }
 
 int64_t loadavg_total_tasks(std::string_view loadavg) {
@@ -208,7 +243,9 @@ ProcessLimiter::ProcessLimiter(ProcessLimitOptions options) : m_options(options)
   }
   const std::string self = read_text("/proc/self/cgroup");
   const std::string mounts = read_text("/proc/self/mountinfo");
-  const std::string name = k_dir_prefix + std::to_string(::getpid());
+  // Two engines in one process (tests) get a directory each.
+  static std::atomic<uint64_t> engines{0};
+  const std::string name = k_dir_prefix + std::to_string(::getpid()) + "-" + std::to_string(++engines);
   // v2 first: the endpoint's own cgroup must already enable pids for its children (a delegated
   // subtree); it cannot be enabled from here while the endpoint's own process sits in it.
   if (auto path = own_cgroup_path(self, ""); path) {
@@ -260,7 +297,14 @@ std::unique_ptr<SandboxLimit> ProcessLimiter::make_sandbox(std::string& problem)
     if (group) return std::make_unique<CgroupSandbox>(std::move(*group), m_options.max_tasks);
     problem = group.error().message + "; this environment is watched instead";
   }
-  return std::make_unique<WatchdogSandbox>(m_options.max_tasks);
+  std::pair<uint64_t, uint64_t> nproc{0, 0};
+  if (::getuid() != 0) {
+    rlimit current{};
+    if (::getrlimit(RLIMIT_NPROC, &current) == 0) {
+      nproc = nproc_backstop(user_tasks(::getuid()), m_options.max_tasks, current.rlim_cur, current.rlim_max);
+    }
+  }
+  return std::make_unique<WatchdogSandbox>(m_options.max_tasks, nproc);
 }
 
 }  // namespace lcd::local::runtime

@@ -12,8 +12,10 @@
 //   with /sys/fs/cgroup read-only). Every interval the sandbox's processes are counted from /proc
 //   (its process group, descendants of it, and any earlier member that left it) and the whole set
 //   is killed when the count is over the limit. It can overshoot by what forks between two looks.
-// RLIMIT_NPROC is not used: it counts every process of the user (not of the sandbox), and root
-// (most CI containers) is exempt from it.
+//   For a non-root user the kernel also stops the sandbox's forks at RLIMIT_NPROC = the user's
+//   tasks when the environment starts + twice the limit: RLIMIT_NPROC counts every task of the
+//   user, not of the sandbox, so it cannot be the limit itself, but it caps what a bomb can do
+//   before the watchdog looks. Root (most CI containers) is exempt from RLIMIT_NPROC.
 
 #include <sys/types.h>
 
@@ -25,6 +27,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace lcd::local::runtime {
 
@@ -44,6 +47,14 @@ bool watchdog_should_look(int64_t machine_now, int64_t machine_at_look, int64_t 
 // The number of tasks on the machine: the "running/total" field of /proc/loadavg; -1 if absent.
 int64_t loadavg_total_tasks(std::string_view loadavg);
 
+// The real uid and thread count of one /proc/<pid>/status; nullopt when either is missing.
+std::optional<std::pair<uint32_t, int64_t>> status_uid_threads(std::string_view status);
+
+// RLIMIT_NPROC (soft, hard) for a watched sandbox of a user with `user_tasks` tasks now, under the
+// current limits: the user's tasks + twice the limit, never above what the user already has.
+std::pair<uint64_t, uint64_t> nproc_backstop(int64_t user_tasks, int64_t max_tasks, uint64_t current_soft,
+                                             uint64_t current_hard);
+
 // Why a sandbox was stopped, as the invoke error and the endpoint's log say it.
 std::string process_limit_reason(int64_t max_tasks);
 
@@ -55,6 +66,8 @@ class SandboxLimit {
   int64_t max_tasks() const { return m_max_tasks; }
   // A cgroup's cgroup.procs for the child to join before exec; -1 for the watchdog.
   virtual int join_fd() const { return -1; }
+  // RLIMIT_NPROC for the child (soft, hard); {0, 0}: none.
+  virtual std::pair<uint64_t, uint64_t> nproc_rlimit() const { return {0, 0}; }
   // How often over_limit() is asked while the environment lives.
   virtual std::chrono::milliseconds interval() const = 0;
   // True once the sandbox has hit the limit (the caller then kills it).
@@ -78,7 +91,7 @@ class ProcessLimiter {
   ProcessLimiter(const ProcessLimiter&) = delete;
   ProcessLimiter& operator=(const ProcessLimiter&) = delete;
 
-  // "cgroup v1 pids under /sys/fs/cgroup/pids/lambda-cd-123", "watchdog over /proc (...)", "off".
+  // "cgroup v1 pids under /sys/fs/cgroup/pids/lambda-cd-123-1", "watchdog over /proc (...)", "off".
   std::string describe() const;
   int64_t max_tasks() const { return m_options.max_tasks; }
   // Null when there is no limit. A cgroup that cannot be made gives the watchdog, and `problem` why.
@@ -86,7 +99,7 @@ class ProcessLimiter {
 
  private:
   ProcessLimitOptions m_options;
-  std::optional<std::filesystem::path> m_cgroup_root;  // lambda-cd-<pid> directory, when cgroups work
+  std::optional<std::filesystem::path> m_cgroup_root;  // lambda-cd-<pid>-<n> directory, when cgroups work
   std::string m_cgroup_kind;                           // "v1" / "v2"
   std::string m_why_watchdog;
   std::mutex m_mutex;

@@ -2,6 +2,7 @@
 // process table, the limit decision, and the cgroup files' parsers.
 #include <gtest/gtest.h>
 
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -121,6 +122,20 @@ TEST(ProcessLimit, ReadsTheMachinesTaskCountFromLoadavg) {
   EXPECT_EQ(loadavg_total_tasks("0.00 0.01 0.05 1/87 99"), 87);
   EXPECT_EQ(loadavg_total_tasks("garbage"), -1);
   EXPECT_EQ(loadavg_total_tasks("0.1 0.1 0.1 1/ 5"), -1);
+}
+
+TEST(ProcessLimit, ReadsUidAndThreadsFromStatus) {
+  auto found = status_uid_threads("Name:\tnode\nUid:\t1000\t1000\t1000\t1000\nGid:\t1000\nThreads:\t11\n");
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->first, 1000u);
+  EXPECT_EQ(found->second, 11);
+  EXPECT_FALSE(status_uid_threads("Name:\tnode\nThreads:\t11\n"));
+}
+
+TEST(ProcessLimit, TheRlimitBackstopIsTheUsersTasksPlusTwiceTheLimitNeverARaise) {
+  EXPECT_EQ(nproc_backstop(300, 64, 63000, 63000), (std::pair<uint64_t, uint64_t>{428, 428}));
+  EXPECT_EQ(nproc_backstop(300, 64, 400, 63000), (std::pair<uint64_t, uint64_t>{400, 428}));
+  EXPECT_EQ(nproc_backstop(300, 1024, RLIM_INFINITY, RLIM_INFINITY), (std::pair<uint64_t, uint64_t>{2348, 2348}));
 }
 
 TEST(ProcessLimit, OffGivesNoSandboxAndWatchdogWhenCgroupsAreRefused) {
