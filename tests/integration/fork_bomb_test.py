@@ -71,17 +71,20 @@ def tasks_of(pid):
     return 0
 
 
-ENDPOINT_PID = [0]
+LAMBDA_CD_BINARY = os.path.realpath(lcd_harness.LAMBDA_CD or "lambda-cd")
 
 
 def sandbox_processes(state, exclude=()):
     """Pids running out of the endpoint's state directory (the task root is every function's working
-    directory, inherited by what it starts) or naming it, except the endpoint and `exclude`."""
+    directory, inherited by what it starts) or naming it, except `exclude` and the endpoint's own
+    processes (the endpoint and its process-group guardian run the lambda-cd binary)."""
     found = []
     for pid in os.listdir("/proc"):
-        if not pid.isdigit() or int(pid) in exclude or int(pid) == ENDPOINT_PID[0]:
+        if not pid.isdigit() or int(pid) in exclude:
             continue
         try:
+            if os.path.realpath(f"/proc/{pid}/exe") == LAMBDA_CD_BINARY:
+                continue
             cwd = os.readlink(f"/proc/{pid}/cwd")
             with open(f"/proc/{pid}/cmdline", "rb") as f:
                 cmdline = f.read().replace(b"\0", b" ").decode(errors="replace")
@@ -138,7 +141,6 @@ def bomb_is_stopped(mode, **endpoint_args):
                   **endpoint_args) as ep:
         lam = ep.boto3(read_timeout=60)
         state = os.path.realpath(ep.state_dir)
-        ENDPOINT_PID[0] = ep.proc.pid
         for name, source in FUNCTIONS.items():
             lam.create_function(FunctionName=name, Runtime="nodejs20.x", Role=ROLE, Handler="index.handler",
                                 Code={"ZipFile": handler_zip(source)}, Timeout=30)
@@ -206,7 +208,6 @@ def bomb_is_stopped(mode, **endpoint_args):
             assert wait_until(lambda: len([d for d in os.listdir(root) if d.startswith("sandbox-")]) == 1), \
                 os.listdir(root)
         ep.stop()
-        ENDPOINT_PID[0] = 0
         assert wait_until(lambda: not sandbox_processes(state)), f"left behind: {sandbox_processes(state)}"
         if cgroup:
             assert not os.path.exists(cgroup.group(1)), f"{cgroup.group(1)} left behind"
