@@ -8,8 +8,10 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <exception>
 #include <functional>
 #include <mutex>
+#include <string>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -111,7 +113,7 @@ class BatchWriter {
     batch.swap(m_queue);
     m_writing = true;
     lock.unlock();
-    Result<void> written = m_write(batch);
+    Result<void> written = write_batch(batch);
     lock.lock();
     m_writing = false;
     m_written = covers;
@@ -122,6 +124,16 @@ class BatchWriter {
     }
     m_written_cv.notify_all();
     return written;
+  }
+
+  // An exception from the writer would end the writer's thread and with it the process: it is
+  // that batch's failure instead.
+  Result<void> write_batch(std::vector<Item>& batch) noexcept {
+    try {
+      return m_write(batch);
+    } catch (const std::exception& e) {
+      return fail(ErrorKind::internal, std::string("a batch write threw: ") + e.what());
+    }
   }
 
   void loop() {

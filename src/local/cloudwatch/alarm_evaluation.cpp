@@ -77,7 +77,7 @@ std::string reason_data(const AlarmRule& rule, const std::vector<PeriodValue>& r
                {"recentDatapoints", recent},
                {"threshold", rule.threshold}};
   if (!evaluated.empty()) data["evaluatedDatapoints"] = evaluated;
-  return data.dump();
+  return data.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 AlarmOutcome unchanged(const std::string& current_state) { return AlarmOutcome{current_state, "", ""}; }

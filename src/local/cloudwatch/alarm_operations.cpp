@@ -236,7 +236,7 @@ CloudWatchService::OpResult CloudWatchService::put_metric_alarm(const RpcInput& 
     record.state_updated_ms = now_ms;
     record.state_transitioned_ms = now_ms;
   }
-  record.definition_json = def.dump();
+  record.definition_json = def.dump(-1, ' ', false, json::error_handler_t::replace);  // names may hold any byte
   record.configuration_updated_ms = now_ms;
   if (auto saved = m_store->put_alarm(record); !saved) return api_fail(internal_error(saved.error().message));
   m_last_evaluated_s.erase(alarm_key(record.region, record.account, record.name));

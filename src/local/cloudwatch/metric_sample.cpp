@@ -26,7 +26,9 @@ Dimensions sorted_dimensions(Dimensions dimensions) {
 std::string dimensions_text(const Dimensions& dimensions) {
   nlohmann::json j = nlohmann::json::array();
   for (const auto& [name, value] : dimensions) j.push_back({name, value});
-  return j.dump();
+  // A query parameter may carry any byte (%AD): stored with invalid bytes replaced, the same way
+  // when written and when looked up.
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 Dimensions dimensions_from_text(const std::string& text) {

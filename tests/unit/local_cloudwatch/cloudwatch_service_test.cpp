@@ -295,6 +295,25 @@ TEST_F(CloudWatchServiceTest, SetAlarmStateOnANewAlarmHoldsUntilTheNextPeriod) {
   EXPECT_EQ(state(), "OK");
 }
 
+// The query protocol carries any byte (%AD): a dimension value or an alarm name that is not UTF-8 is
+// stored with the invalid byte replaced. Before, nlohmann's dump threw in the metrics writer's
+// thread and the uncaught exception ended the endpoint.
+TEST_F(CloudWatchServiceTest, ValuesThatAreNotUtf8OverQueryAreStoredNotFatal) {
+  auto put = query("PutMetricData", {{"Namespace", "App"}, {"MetricData.member.1.MetricName", "Odd"},
+                                     {"MetricData.member.1.Value", "1"},
+                                     {"MetricData.member.1.Dimensions.member.1.Name", "D"},
+                                     {"MetricData.member.1.Dimensions.member.1.Value", "\xad"}});
+  ASSERT_EQ(put.status, 200) << put.body;
+  auto alarm = query("PutMetricAlarm", {{"AlarmName", "a\xad"}, {"MetricName", "Odd"}, {"Namespace", "App"},
+                                        {"Statistic", "Sum"}, {"Period", "60"}, {"EvaluationPeriods", "1"},
+                                        {"Threshold", "1"}, {"ComparisonOperator", "GreaterThanThreshold"}});
+  ASSERT_EQ(alarm.status, 200) << alarm.body;
+  auto listed = query("ListMetrics", {{"Namespace", "App"}});
+  ASSERT_EQ(listed.status, 200) << listed.body;
+  EXPECT_NE(listed.body.find("<MetricName>Odd</MetricName>"), std::string::npos) << listed.body;
+  EXPECT_NE(listed.body.find("\xef\xbf\xbd"), std::string::npos) << listed.body;  // U+FFFD
+}
+
 TEST_F(CloudWatchServiceTest, PutMetricDataValidatesAndAggregates) {
   auto put = json10("PutMetricData", {{"Namespace", "App"},
                                       {"MetricData",

@@ -7,6 +7,8 @@
 #include <condition_variable>
 #include <future>
 #include <mutex>
+#include <stdexcept>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -78,6 +80,35 @@ TEST(BatchWriter, AFlushDuringAWriteLeavesTheWriterIdleAfterwards) {
   ASSERT_TRUE(writer.flush());
   std::lock_guard lock(sink.mutex);
   EXPECT_EQ(sink.written, (std::vector<int>{1, 2}));
+}
+
+}  // namespace
+}  // namespace lcd
+
+namespace lcd {
+namespace {
+
+// A writer that throws (nlohmann's dump on a string that is not UTF-8 did, in the metrics writer)
+// fails that batch; it used to end the writer's thread and, uncaught, the whole endpoint.
+TEST(BatchWriter, AWriterThatThrowsFailsThatBatchAndTheNextOneIsWritten) {
+  std::vector<int> written;
+  BatchWriter<int> writer(
+      [&](std::vector<int>& batch) -> Result<void> {
+        for (int v : batch) {
+          if (v < 0) throw std::runtime_error("bad item");
+        }
+        written.insert(written.end(), batch.begin(), batch.end());
+        return {};
+      },
+      BatchWriterOptions{});
+  writer.push(-1);
+  auto failed = writer.flush();
+  ASSERT_FALSE(failed);
+  EXPECT_NE(failed.error().message.find("bad item"), std::string::npos) << failed.error().message;
+  EXPECT_EQ(writer.failed_writes(), 1u);
+  writer.push(7);
+  ASSERT_TRUE(writer.flush());
+  EXPECT_EQ(written, std::vector<int>{7});
 }
 
 }  // namespace
