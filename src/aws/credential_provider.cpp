@@ -103,7 +103,9 @@ std::optional<std::chrono::system_clock::time_point> parse_iso8601(std::string_v
   tm.tm_hour = hour;
   tm.tm_min = minute;
   tm.tm_sec = second;
-  return std::chrono::system_clock::from_time_t(timegm(&tm)) - std::chrono::seconds(offset_seconds);
+  auto instant = from_utc_tm(tm);
+  if (!instant) return std::nullopt;
+  return *instant - std::chrono::seconds(offset_seconds);
 }
 
 Result<ResolvedCredentials> parse_credentials_json(std::string_view json, const std::string& what) {

@@ -6,6 +6,7 @@
 #include <map>
 
 #include "clients/query_protocol.hpp"
+#include "util/clock.hpp"
 #include "util/xml_document.hpp"
 
 namespace lcd::clients {
@@ -79,7 +80,9 @@ std::optional<TimePoint> parse_iso8601(std::string_view text) {
   tm.tm_hour = hour;
   tm.tm_min = minute;
   tm.tm_sec = second;
-  return std::chrono::system_clock::from_time_t(timegm(&tm)) + std::chrono::microseconds(micros);
+  auto instant = from_utc_tm(tm);
+  if (!instant) return std::nullopt;
+  return *instant + std::chrono::microseconds(micros);
 }
 
 std::vector<std::pair<std::string, std::string>> get_metric_data_params(const GetMetricDataRequest& request,

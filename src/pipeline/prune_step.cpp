@@ -6,6 +6,7 @@
 #include <set>
 
 #include "pipeline/build_registry.hpp"
+#include "util/clock.hpp"
 #include "util/duration.hpp"
 #include "util/strings.hpp"
 
@@ -37,7 +38,7 @@ std::optional<std::chrono::system_clock::time_point> parse_iso_utc(const std::st
   std::tm tm{};
   const char* end = strptime(text.c_str(), "%Y-%m-%dT%H:%M:%S", &tm);
   if (!end) return std::nullopt;
-  return std::chrono::system_clock::from_time_t(timegm(&tm));
+  return from_utc_tm(tm);
 }
 
 }  // namespace
@@ -47,7 +48,9 @@ std::optional<std::chrono::system_clock::time_point> parse_lambda_time(const std
   std::tm tm{};
   const char* end = strptime(text.c_str(), "%Y-%m-%dT%H:%M:%S", &tm);
   if (!end) return std::nullopt;
-  auto t = std::chrono::system_clock::from_time_t(timegm(&tm));
+  auto instant = from_utc_tm(tm);
+  if (!instant) return std::nullopt;
+  auto t = *instant;
   std::string rest(end);
   if (!rest.empty() && rest[0] == '.') rest.erase(0, rest.find_first_not_of("0123456789", 1));
   if (rest.size() == 5 && (rest[0] == '+' || rest[0] == '-')) {

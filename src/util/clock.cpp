@@ -65,7 +65,9 @@ bool parse_http_date(const std::string& text, std::chrono::system_clock::time_po
     std::tm tm{};
     const char* end = strptime(text.c_str(), format, &tm);
     if (end && *end == '\0') {
-      out = std::chrono::system_clock::from_time_t(timegm(&tm));
+      auto t = from_utc_tm(tm);
+      if (!t) return false;
+      out = *t;
       return true;
     }
   }
@@ -80,8 +82,21 @@ bool parse_amz_date(const std::string& text, std::chrono::system_clock::time_poi
     end = strptime(text.c_str(), "%Y-%m-%dT%H:%M:%SZ", &tm);
     if (!end || *end != '\0') return false;
   }
-  out = std::chrono::system_clock::from_time_t(timegm(&tm));
+  auto t = from_utc_tm(tm);
+  if (!t) return false;
+  out = *t;
   return true;
+}
+
+std::optional<std::chrono::system_clock::time_point> from_utc_tm(std::tm tm) {
+  constexpr std::time_t k_first = -8'520'336'000;  // 1700-01-01T00:00:00Z
+  constexpr std::time_t k_end = 8'867'491'200;     // 2251-01-01T00:00:00Z
+  // The range is checked on the year before timegm (whose int arithmetic could overflow on its own)
+  // and on its result (it normalises out-of-range days and months).
+  if (tm.tm_year < 1700 - 1900 || tm.tm_year > 2250 - 1900) return std::nullopt;
+  std::time_t t = timegm(&tm);
+  if (t < k_first || t >= k_end) return std::nullopt;
+  return std::chrono::system_clock::from_time_t(t);
 }
 
 }  // namespace lcd

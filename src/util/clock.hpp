@@ -3,6 +3,8 @@
 
 #include <chrono>
 #include <cstdint>
+#include <ctime>
+#include <optional>
 #include <string>
 
 namespace lcd {
@@ -40,5 +42,10 @@ std::string format_http_date(std::chrono::system_clock::time_point t);
 bool parse_http_date(const std::string& text, std::chrono::system_clock::time_point& out);
 // Parses "20150830T123600Z" or "2015-08-30T12:36:00Z"; false on bad input.
 bool parse_amz_date(const std::string& text, std::chrono::system_clock::time_point& out);
+
+// The instant a broken-down UTC time names (timegm), or nullopt when it lies outside the years
+// 1700-2250: system_clock counts nanoseconds in 64 bits, so a date from outside (year 9999 in a
+// header) would overflow. The margin leaves room for a zone offset or sub-second part added after.
+std::optional<std::chrono::system_clock::time_point> from_utc_tm(std::tm tm);
 
 }  // namespace lcd

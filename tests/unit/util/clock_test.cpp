@@ -35,3 +35,31 @@ TEST(Clock, ParsesTheThreeHttpDateForms) {
 }
 
 }  // namespace lcd
+
+namespace lcd {
+
+// Found by the http_request fuzz target under UBSan: X-Amz-Date 28260101T000000Z overflowed
+// system_clock's 64-bit nanosecond count (signed overflow in from_time_t).
+TEST(Clock, DatesSystemClockCannotHoldAreRejectedNotOverflowed) {
+  std::chrono::system_clock::time_point t;
+  EXPECT_FALSE(parse_amz_date("28260101T000000Z", t));
+  EXPECT_FALSE(parse_amz_date("99991231T235959Z", t));
+  EXPECT_FALSE(parse_amz_date("2826-01-01T00:00:00Z", t));
+  EXPECT_FALSE(parse_http_date("Fri, 31 Dec 9999 23:59:59 GMT", t));
+  EXPECT_FALSE(parse_amz_date("16000101T000000Z", t));
+  ASSERT_TRUE(parse_amz_date("22501231T235959Z", t));
+  EXPECT_EQ(format_amz_date(t), "22501231T235959Z");
+  ASSERT_TRUE(parse_amz_date("17000101T000000Z", t));
+  EXPECT_EQ(format_amz_date(t), "17000101T000000Z");
+
+  std::tm tm{};
+  tm.tm_year = 2025 - 1900;
+  tm.tm_mday = 1;
+  tm.tm_mon = 1000000;  // normalised by timegm to a year past the range
+  EXPECT_FALSE(from_utc_tm(tm).has_value());
+  tm.tm_mon = 0;
+  ASSERT_TRUE(from_utc_tm(tm).has_value());
+  EXPECT_EQ(format_amz_date(*from_utc_tm(tm)), "20250101T000000Z");
+}
+
+}  // namespace lcd
