@@ -8,6 +8,7 @@
 #include "local/protocol/json_rpc.hpp"
 #include "local/protocol/query_request.hpp"
 #include "util/crypto.hpp"
+#include "util/encoding.hpp"
 #include "util/strings.hpp"
 
 namespace lcd::local {
@@ -175,6 +176,17 @@ HttpResponse ServiceRouter::handle(const HttpRequest& request) {
   context.protocol = entry->info.protocol == WireProtocol::rest_json || entry->info.protocol == WireProtocol::rest_xml
                          ? entry->info.protocol
                          : detect_wire_protocol(request);
+  if (context.protocol == WireProtocol::query) {
+    // Query services keep form values in documents that must be UTF-8 (a stack's parameters, a
+    // metric's dimensions): a value that is not is refused here, before anything is stored.
+    QueryRequest form(request);
+    for (const auto& [name, value] : form.pairs()) {
+      if (is_valid_utf8(name) && is_valid_utf8(value)) continue;
+      std::string what = is_valid_utf8(name) ? "The value of parameter " + name : "A parameter name";
+      return error_for(entry, request,
+                       make_api_error(400, "InvalidParameterValue", what + " is not valid UTF-8."), request_id);
+    }
+  }
   HttpResponse response = entry->service->handle(request, context);
   if (lose_response) {
     response = HttpResponse{};

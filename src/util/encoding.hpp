@@ -22,4 +22,7 @@ std::string xml_escape(std::string_view text);
 // Decodes %XX sequences; with plus_as_space, '+' becomes ' ' (form encoding). nullopt on a bad escape.
 std::optional<std::string> uri_decode(std::string_view s, bool plus_as_space = false);
 
+// RFC 3629 UTF-8: no overlong forms, no surrogates, nothing above U+10FFFF, no sequence cut off.
+bool is_valid_utf8(std::string_view text);
+
 }  // namespace lcd

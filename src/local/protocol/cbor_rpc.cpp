@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "local/protocol/rpc_document.hpp"
+#include "util/encoding.hpp"
 
 namespace lcd::local {
 namespace {
@@ -84,32 +85,6 @@ void encode(std::string& out, const json& value) {
   }
 }
 
-// RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF.
-bool valid_utf8(std::string_view text) {
-  size_t i = 0;
-  while (i < text.size()) {
-    auto byte = [&](size_t k) { return static_cast<uint8_t>(text[k]); };
-    uint8_t c = byte(i);
-    size_t extra = 0;
-    uint8_t low = 0x80, high = 0xbf;  // the range of the byte after the lead
-    if (c < 0x80) extra = 0;
-    else if (c >= 0xc2 && c <= 0xdf) extra = 1;
-    else if (c == 0xe0) extra = 2, low = 0xa0;
-    else if (c >= 0xe1 && c <= 0xef) extra = 2, high = c == 0xed ? 0x9f : 0xbf;
-    else if (c == 0xf0) extra = 3, low = 0x90;
-    else if (c >= 0xf1 && c <= 0xf3) extra = 3;
-    else if (c == 0xf4) extra = 3, high = 0x8f;
-    else return false;
-    if (text.size() - i <= extra) return false;  // cut off
-    for (size_t k = 1; k <= extra; ++k) {
-      uint8_t next = byte(i + k);
-      if (k == 1 ? (next < low || next > high) : (next < 0x80 || next > 0xbf)) return false;
-    }
-    i += extra + 1;
-  }
-  return true;
-}
-
 // nlohmann::json 3.11.2 (Debian 12) rejects tags 0-5 (0xc0-0xc5) even with
 // cbor_tag_handler_t::ignore, and timestamps are tag 1. Copies one data item from `in` at `pos` to
 // `out` without its tags; false on a truncated or malformed item.
@@ -151,7 +126,7 @@ bool copy_untagged(std::string_view in, size_t& pos, std::string& out, int depth
       }
       if (argument > in.size() - pos) return false;
       // RFC 8949 §3.1: a text string is UTF-8 (each chunk of an indefinite one on its own).
-      if (major == 3 && !valid_utf8(in.substr(pos, argument))) return false;
+      if (major == 3 && !is_valid_utf8(in.substr(pos, argument))) return false;
       out.append(in.substr(pos, argument));
       pos += argument;
       return true;

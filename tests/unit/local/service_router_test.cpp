@@ -66,6 +66,25 @@ TEST(ServiceRouter, AccountComesFromATwelveDigitAccessKeyElseTheDefault) {
   EXPECT_EQ(s3.calls, 4);
 }
 
+// Found following up a CBOR fuzz finding: CreateStack with a parameter of %AD answered 500 yet kept
+// the stack. A form value that is not UTF-8 is refused before any query service sees it.
+TEST(ServiceRouter, QueryValuesThatAreNotUtf8AreRefusedBeforeTheService) {
+  ServiceRouter router(RouterOptions{}, nullptr, system_clock());
+  RecordingService cfn;
+  router.add_service("cloudformation", cfn, ServiceInfo{WireProtocol::query, "ns", {}, {}});
+  HttpResponse bad = router.handle(
+      form_post("Action=CreateStack&StackName=s&Parameters.member.1.ParameterValue=%AD&Version=2010-05-15"));
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_NE(bad.body.find("<Code>InvalidParameterValue</Code>"), std::string::npos) << bad.body;
+  EXPECT_NE(bad.body.find("Parameters.member.1.ParameterValue is not valid UTF-8"), std::string::npos) << bad.body;
+  HttpResponse bad_name = router.handle(form_post("Action=CreateStack&%FF%FE=x&Version=2010-05-15"));
+  EXPECT_EQ(bad_name.status, 400);
+  EXPECT_NE(bad_name.body.find("A parameter name is not valid UTF-8"), std::string::npos) << bad_name.body;
+  EXPECT_EQ(cfn.calls, 0);
+  router.handle(form_post("Action=CreateStack&StackName=s&Parameters.member.1.ParameterValue=%C3%A9t%C3%A9"));
+  EXPECT_EQ(cfn.calls, 1);
+}
+
 TEST(ServiceRouter, UnsignedQueryRequestsGoToTheServiceOwningTheAction) {
   ServiceRouter router(RouterOptions{}, nullptr, system_clock());
   RecordingService sts;

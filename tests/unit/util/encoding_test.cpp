@@ -43,4 +43,15 @@ TEST(Encoding, XmlEscapeCoversMarkupCarriageReturnAndForbiddenControls) {
   EXPECT_EQ(xml_escape("caf\xc3\xa9"), "caf\xc3\xa9");
 }
 
+TEST(Encoding, Utf8ValidityFollowsRfc3629) {
+  EXPECT_TRUE(is_valid_utf8(""));
+  EXPECT_TRUE(is_valid_utf8("plain ascii"));
+  EXPECT_TRUE(is_valid_utf8("\xC3\xA9t\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80"));  // é, €, an emoji
+  EXPECT_FALSE(is_valid_utf8("\xAD"));                  // a continuation byte alone
+  EXPECT_FALSE(is_valid_utf8("\xC0\xAF"));              // overlong '/'
+  EXPECT_FALSE(is_valid_utf8("\xED\xA0\x80"));          // a surrogate
+  EXPECT_FALSE(is_valid_utf8("\xF4\x90\x80\x80"));      // above U+10FFFF
+  EXPECT_FALSE(is_valid_utf8("\xE2\x82"));              // cut off
+}
+
 }  // namespace lcd
