@@ -8,6 +8,7 @@
 #include <map>
 #include <regex>
 
+#include "util/encoding.hpp"
 #include "util/strings.hpp"
 
 namespace lcd::package {
@@ -142,6 +143,9 @@ json convert(const YAML::Node& node, Budget& budget) {
 Result<json> parse_cfn_template(std::string_view body) {
   auto text = trim(body);
   if (text.empty()) return fail(template_error("Template format error: template body is empty"));
+  // CloudFormation reads templates as UTF-8; YAML would take other bytes into strings that no JSON
+  // document (the stack's record, a response) can hold.
+  if (!is_valid_utf8(text)) return fail(template_error("Template format error: the template is not valid UTF-8"));
   json model;
   if (text.front() == '{') {
     struct TooDeep {};

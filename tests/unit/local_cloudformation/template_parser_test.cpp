@@ -64,6 +64,21 @@ TEST(TemplateParser, LiteralBlockKeepsNewlines) {
   EXPECT_EQ((*t)["Resources"]["F"]["Properties"]["Code"], "line1\nline2\n");
 }
 
+// Found by libFuzzer (cfn_template): a YAML template with a byte that is not UTF-8 parsed, and the
+// analysis's dump() of a value then threw (json type_error 316) through every caller.
+TEST(TemplateParser, BytesThatAreNotUtf8AreATemplateFormatError) {
+  for (std::string body : {std::string("AWSTemplateFormatVersion: '2010-09-09'\nDescription: caf\xE9\nResources: {}\n"),
+                           std::string("{\"Description\": \"caf\xE9\", \"Resources\": {}}")}) {
+    auto model = parse_template(body);
+    ASSERT_FALSE(model) << body;
+    EXPECT_EQ(model.error().code, "ValidationError");
+    EXPECT_NE(model.error().message.find("not valid UTF-8"), std::string::npos) << model.error().message;
+  }
+  auto fine = parse_template("Description: caf\xC3\xA9\nResources: {}\n");
+  ASSERT_TRUE(fine) << fine.error().message;
+  EXPECT_EQ((*fine)["Description"], "caf\xC3\xA9");
+}
+
 TEST(TemplateParser, BadJsonNamesTheLine) {
   auto t = parse_template("{\n  \"Resources\": {\n    \"B\": \n  }\n}");
   ASSERT_FALSE(t);
