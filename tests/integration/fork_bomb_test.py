@@ -78,21 +78,7 @@ def sandbox_processes(state, exclude=()):
     """Pids running out of the endpoint's state directory (the task root is every function's working
     directory, inherited by what it starts) or naming it, except `exclude` and the endpoint's own
     processes (the endpoint and its process-group guardian run the lambda-cd binary)."""
-    found = []
-    for pid in os.listdir("/proc"):
-        if not pid.isdigit() or int(pid) in exclude:
-            continue
-        try:
-            if os.path.realpath(f"/proc/{pid}/exe") == LAMBDA_CD_BINARY:
-                continue
-            cwd = os.readlink(f"/proc/{pid}/cwd")
-            with open(f"/proc/{pid}/cmdline", "rb") as f:
-                cmdline = f.read().replace(b"\0", b" ").decode(errors="replace")
-        except OSError:
-            continue
-        if cwd.startswith(state) or state in cmdline:
-            found.append((int(pid), cmdline.strip()))
-    return found
+    return lcd_harness.processes_under(state, exclude, skip_exe=LAMBDA_CD_BINARY)
 
 
 class Sampler:
@@ -107,7 +93,7 @@ class Sampler:
 
     def _run(self):
         while not self._stop.is_set():
-            total = sum(tasks_of(pid) or 1 for pid, _ in sandbox_processes(self.state))
+            total = sum(tasks_of(pid) or 1 for pid, _, _ in sandbox_processes(self.state))
             self.peak = max(self.peak, total)
             self.samples += 1
 

@@ -66,7 +66,7 @@ def disk_bytes(path):
 def runtimes(state):
     """The function's runtime processes (not the endpoint, nor its process-group guardian)."""
     bootstrap = os.path.join(state, "runtime") + os.sep
-    return [p for p in processes_under(state) if bootstrap in p[1]]
+    return [p for p in processes_under(state) if bootstrap in p[2]]
 
 
 def invoke_many(url, first, count, failures):

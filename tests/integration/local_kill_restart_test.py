@@ -32,7 +32,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "support"))
-from lcd_harness import Endpoint, zip_bytes  # noqa: E402
+from lcd_harness import Endpoint, processes_under, zip_bytes  # noqa: E402
 
 import boto3  # noqa: E402
 from botocore.config import Config  # noqa: E402
@@ -251,23 +251,6 @@ def burst_worker(kind, index, clients, ledger, failures, rng, cycle, stop):
         unexpected("call", e)
     except (BotoCoreError, ConnectionError, OSError):
         return  # the endpoint was killed
-
-
-def processes_under(path):
-    """(pid, cwd, cmdline) of every live process whose cwd or command line is in `path`."""
-    found = []
-    for pid in os.listdir("/proc"):
-        if not pid.isdigit() or int(pid) == os.getpid():
-            continue
-        try:
-            cwd = os.readlink(f"/proc/{pid}/cwd")
-            with open(f"/proc/{pid}/cmdline", "rb") as f:
-                cmdline = f.read().replace(b"\0", b" ").decode(errors="replace")
-        except OSError:
-            continue
-        if cwd.startswith(path) or path in cmdline:
-            found.append((int(pid), cwd, cmdline.strip()))
-    return found
 
 
 def sqlite_files(state):

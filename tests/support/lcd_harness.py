@@ -171,20 +171,24 @@ def rss_kb(pid):
     raise AssertionError("no VmRSS")
 
 
-def processes_under(path):
-    """Pids whose working directory or command line names `path` (the endpoint's state directory)."""
+def processes_under(path, exclude=(), skip_exe=None):
+    """(pid, cwd, cmdline) of every live process whose working directory or command line names `path`
+    (the endpoint's state directory), except this process, the pids in `exclude` and processes running
+    the executable `skip_exe`."""
     found = []
     for pid in os.listdir("/proc"):
-        if not pid.isdigit():
+        if not pid.isdigit() or int(pid) == os.getpid() or int(pid) in exclude:
             continue
         try:
+            if skip_exe and os.path.realpath(f"/proc/{pid}/exe") == skip_exe:
+                continue
             cwd = os.readlink(f"/proc/{pid}/cwd")
             with open(f"/proc/{pid}/cmdline", "rb") as f:
                 cmdline = f.read().replace(b"\0", b" ").decode(errors="replace")
         except OSError:
             continue
         if cwd.startswith(path) or path in cmdline:
-            found.append((int(pid), cmdline.strip()))
+            found.append((int(pid), cwd, cmdline.strip()))
     return found
 
 
