@@ -484,6 +484,9 @@ std::string payload_parse_detail(const std::string& payload) {
       [[maybe_unused]] json parsed = json::parse(payload);
     } catch (const json::parse_error& e) {
       stop = e.byte > 0 ? e.byte - 1 : 0;
+    } catch (const json::exception& e) {
+      // Well-formed but not representable: a number beyond a double's range (out_of_range.406).
+      problem = "Numeric value out of range of double";
     }
   }
   size_t line = 1, column = 1;
@@ -495,9 +498,9 @@ std::string payload_parse_detail(const std::string& payload) {
       ++column;
     }
   }
-  if (stop >= payload.size()) {
+  if (problem.empty() && stop >= payload.size()) {
     problem = "Unexpected end-of-input";
-  } else {
+  } else if (problem.empty()) {
     unsigned char c = bytes[stop];
     if (bad_utf8 && c >= 0x80 && c <= 0xBF) {
       problem = fmt::format("Invalid UTF-8 start byte 0x{:02x}", c);

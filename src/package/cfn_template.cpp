@@ -163,6 +163,9 @@ Result<json> parse_cfn_template(std::string_view body) {
       auto at = what.find("at line");
       std::string detail = at == std::string::npos ? what : what.substr(at);
       return fail(template_error("Template format error: JSON not well-formed. (" + detail + ")"));
+    } catch (const json::exception& e) {
+      // Well-formed but not representable: a number beyond a double's range (out_of_range.406).
+      return fail(template_error(std::string("Template format error: ") + e.what()));
     }
   } else {
     try {

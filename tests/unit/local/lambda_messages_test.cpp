@@ -291,6 +291,12 @@ TEST_F(LambdaApiTest, InvokeOfAMissingFunctionAndBadPayloadsAsAws) {
   EXPECT_EQ(message_of(utf8),
             "Could not parse request body into json: Could not parse payload into json: Invalid UTF-8 start byte 0x87\n"
             " at [Source: REDACTED (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled); line: 1, column: 3]");
+  // libFuzzer (lambda_json): a number past a double's range threw out_of_range through the handler.
+  auto huge = call("POST", "/2015-03-31/functions/fn/invocations", json(std::string("4e334")));
+  EXPECT_EQ(error_type(huge), "InvalidRequestContentException");
+  EXPECT_EQ(message_of(huge),
+            "Could not parse request body into json: Could not parse payload into json: Numeric value out of range of "
+            "double\n at [Source: REDACTED (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled); line: 1, column: 6]");
   auto ctrl = call("POST", "/2015-03-31/functions/fn/invocations", json(std::string("\x01")));
   EXPECT_EQ(message_of(ctrl),
             "Could not parse request body into json: Could not parse payload into json: Unexpected character "

@@ -79,6 +79,14 @@ TEST(TemplateParser, BytesThatAreNotUtf8AreATemplateFormatError) {
   EXPECT_EQ((*fine)["Description"], "caf\xC3\xA9");
 }
 
+// libFuzzer (cfn_template): a JSON number past a double's range threw out_of_range to the caller.
+TEST(TemplateParser, ANumberBeyondADoubleIsATemplateFormatError) {
+  auto model = parse_template(R"({"Resources": {}, "Outputs": {"N": {"Value": 4e334}}})");
+  ASSERT_FALSE(model);
+  EXPECT_EQ(model.error().code, "ValidationError");
+  EXPECT_NE(model.error().message.find("Template format error"), std::string::npos) << model.error().message;
+}
+
 TEST(TemplateParser, BadJsonNamesTheLine) {
   auto t = parse_template("{\n  \"Resources\": {\n    \"B\": \n  }\n}");
   ASSERT_FALSE(t);
