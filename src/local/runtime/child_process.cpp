@@ -12,6 +12,7 @@
 #include <cstring>
 
 #include "local/runtime/process_group_guard.hpp"
+#include "local/runtime/process_table.hpp"
 
 namespace lcd::local::runtime {
 namespace {
@@ -35,18 +36,6 @@ namespace {
   _exit(127);
 }
 
-// Raw reads: this runs after every invocation, and iostreams cost several times more.
-std::string read_proc(const std::string& path) {
-  std::string out;
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return out;
-  char buf[4096];
-  ssize_t n;
-  while ((n = ::read(fd, buf, sizeof buf)) > 0) out.append(buf, static_cast<size_t>(n));
-  ::close(fd);
-  return out;
-}
-
 std::string pread_all(int fd) {
   std::string out;
   char buf[4096];
@@ -66,13 +55,13 @@ uint64_t vm_hwm_kib(const std::string& status) {
   return std::strtoull(status.c_str() + at + 6, nullptr, 10);
 }
 
-uint64_t read_vm_hwm_kib(pid_t pid) { return vm_hwm_kib(read_proc(status_path(pid))); }
+uint64_t read_vm_hwm_kib(pid_t pid) { return vm_hwm_kib(read_kernel_file(status_path(pid))); }
 
 void collect_children(const std::string& children, std::vector<pid_t>& out, int depth);
 
 void collect_descendants(pid_t pid, std::vector<pid_t>& out, int depth) {
   if (depth > 16) return;
-  collect_children(read_proc(children_path(pid)), out, depth);
+  collect_children(read_kernel_file(children_path(pid)), out, depth);
 }
 
 void collect_children(const std::string& children, std::vector<pid_t>& out, int depth) {

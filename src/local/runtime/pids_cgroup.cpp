@@ -11,6 +11,7 @@
 #include <thread>
 #include <vector>
 
+#include "local/runtime/process_table.hpp"
 #include "util/strings.hpp"
 
 namespace lcd::local::runtime {
@@ -36,17 +37,6 @@ bool list_has(std::string_view comma_list, std::string_view item) {
   return false;
 }
 
-std::string read_small(const std::filesystem::path& path) {
-  std::string out;
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return out;
-  char buf[4096];
-  ssize_t n;
-  while ((n = ::read(fd, buf, sizeof buf)) > 0) out.append(buf, static_cast<size_t>(n));
-  ::close(fd);
-  return out;
-}
-
 std::string pread_small(int fd) {
   char buf[256];
   ssize_t n = ::pread(fd, buf, sizeof buf, 0);
@@ -64,7 +54,7 @@ bool write_small(const std::filesystem::path& path, std::string_view text) {
 // SIGKILL to every pid listed in cgroup.procs; the number listed.
 size_t kill_listed(const std::filesystem::path& dir) {
   size_t listed = 0;
-  for (auto line : fields_of(read_small(dir / "cgroup.procs"), '\n')) {
+  for (auto line : fields_of(read_kernel_file(dir / "cgroup.procs"), '\n')) {
     if (line.empty()) continue;
     pid_t pid = static_cast<pid_t>(std::strtol(std::string(line).c_str(), nullptr, 10));
     if (pid > 0) {
@@ -189,7 +179,7 @@ PidsCgroup::~PidsCgroup() {
 bool PidsCgroup::limit_reached() const { return m_events_fd >= 0 && pids_events_max(pread_small(m_events_fd)) > 0; }
 
 int64_t PidsCgroup::peak() const {
-  std::string text = read_small(m_dir / "pids.peak");
+  std::string text = read_kernel_file(m_dir / "pids.peak");
   if (text.empty()) return -1;
   return std::strtoll(text.c_str(), nullptr, 10);
 }

@@ -82,6 +82,17 @@ int64_t task_count(const std::vector<ProcEntry>& members) {
   return total;
 }
 
+std::string read_kernel_file(const std::string& path) {
+  std::string out;
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return out;
+  char buf[4096];
+  ssize_t n;
+  while ((n = ::read(fd, buf, sizeof buf)) > 0) out.append(buf, static_cast<size_t>(n));
+  ::close(fd);
+  return out;
+}
+
 std::vector<ProcEntry> read_process_table(const std::function<bool(const ProcEntry&)>& keep_going) {
   std::vector<ProcEntry> table;
   DIR* dir = ::opendir("/proc");

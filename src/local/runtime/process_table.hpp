@@ -9,6 +9,7 @@
 #include <functional>
 #include <optional>
 #include <set>
+#include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -42,6 +43,10 @@ int64_t task_count(const std::vector<ProcEntry>& members);
 
 // Every readable /proc/<pid>/stat (processes that vanish while it reads are left out). `keep_going`,
 // if given, sees each entry as it is read; returning false stops the read there.
+// The whole of a small kernel file (/proc, a cgroup's files) with raw reads, "" when it cannot be
+// opened: this runs after every invocation, and iostreams cost several times more.
+std::string read_kernel_file(const std::string& path);
+
 std::vector<ProcEntry> read_process_table(const std::function<bool(const ProcEntry&)>& keep_going = nullptr);
 
 }  // namespace lcd::local::runtime
