@@ -13,7 +13,22 @@ find_package(yaml-cpp REQUIRED)
 find_package(EXPAT REQUIRED)               # EXPAT::EXPAT (CMake's FindEXPAT)
 pkg_check_modules(LIBZIP REQUIRED IMPORTED_TARGET libzip)  # PkgConfig::LIBZIP (its CMake config wants zipcmp binaries)
 find_package(tomlplusplus REQUIRED)        # tomlplusplus::tomlplusplus
-pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)  # PkgConfig::HTTPLIB (compiled library)
+# cpp-httplib: Debian's compiled library, or with LCD_HTTPLIB_SOURCE (a folder holding the same
+# version's header-only httplib.h, scripts/httplib-source.sh) compiled into the one .cpp that includes
+# it, which the ThreadSanitizer build does so that TSan instruments the library's synchronisation.
+set(LCD_HTTPLIB_SOURCE "" CACHE PATH "Folder with cpp-httplib's header-only httplib.h (TSan builds)")
+if(LCD_HTTPLIB_SOURCE)
+  if(NOT EXISTS ${LCD_HTTPLIB_SOURCE}/httplib.h)
+    message(FATAL_ERROR "LCD_HTTPLIB_SOURCE=${LCD_HTTPLIB_SOURCE} holds no httplib.h")
+  endif()
+  add_library(lcd_httplib_header_only INTERFACE)
+  target_include_directories(lcd_httplib_header_only SYSTEM BEFORE INTERFACE ${LCD_HTTPLIB_SOURCE})
+  target_link_libraries(lcd_httplib_header_only INTERFACE Threads::Threads)
+  set(LCD_HTTPLIB_TARGET lcd_httplib_header_only)
+else()
+  pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)  # PkgConfig::HTTPLIB (compiled library)
+  set(LCD_HTTPLIB_TARGET PkgConfig::HTTPLIB)
+endif()
 # nodejs/http-parser (Debian ships no CMake or pkg-config file for it): HttpParser::HttpParser
 find_path(HTTP_PARSER_INCLUDE_DIR http_parser.h REQUIRED)
 find_library(HTTP_PARSER_LIBRARY http_parser REQUIRED)

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Configures and builds lambda-cd into ${BUILD_DIR:-build}. CI=true adds -Werror;
 # LCD_SANITIZE=1 builds with ASan+UBSan into build-asan, LCD_SANITIZE=thread with ThreadSanitizer
-# into build-tsan. Uses ccache when installed.
+# into build-tsan (cpp-httplib compiled from Debian's source, scripts/httplib-source.sh). Uses
+# ccache when installed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build_dir=${BUILD_DIR:-build}
@@ -15,6 +16,10 @@ if [[ "${LCD_SANITIZE:-0}" == "1" ]]; then
 elif [[ "${LCD_SANITIZE:-0}" == "thread" ]]; then
   build_dir=${BUILD_DIR:-build-tsan}
   args+=(-DLCD_SANITIZE=thread -DLCD_BENCH=OFF)
+  # TSan must see cpp-httplib's synchronisation: compile it from the installed version's source.
+  httplib_dir=$build_dir/_deps/cpp-httplib
+  [[ "$httplib_dir" == /* ]] || httplib_dir=$PWD/$httplib_dir
+  args+=("-DLCD_HTTPLIB_SOURCE=$(bash scripts/httplib-source.sh "$httplib_dir")")
 fi
 # ccache: share hits across clones (CI builds a fresh clone in another folder).
 export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$PWD} CCACHE_NOHASHDIR=${CCACHE_NOHASHDIR:-1}
