@@ -40,6 +40,9 @@ LambdaApi::Reply LambdaApi::invoke(Call& call, const std::string& name_segment, 
 
   const Scope scope = call.scope;
   double draw = random_unit();
+  // The package the snapshot names stays until its code is extracted: an update committed meanwhile
+  // (with no InProgress window to keep the old package) releases it only after that.
+  auto package_hold = m_blobs.hold();
   auto snapshot = m_store.read([&]() -> ApiResult<runtime::FunctionSnapshot> {
     const std::string& qualifier = ref->qualifier;
     // Recorded from AWS (2025): an unqualified invoke of a missing function names $LATEST.
@@ -115,6 +118,8 @@ LambdaApi::Reply LambdaApi::invoke(Call& call, const std::string& name_segment, 
   if (!m_invoker) {
     return api_fail(service_error("The function execution engine is not available in this build of lambda-cd local"));
   }
+  if (auto prepared = m_invoker->prepare_code(*snapshot); !prepared) return api_fail(from_error(prepared.error()));
+  package_hold.unlock();
   runtime::InvokeRequest request;
   request.function = *snapshot;
   request.invoked_arn = ref->qualifier.empty() ? snapshot->function_arn

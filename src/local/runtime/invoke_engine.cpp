@@ -106,6 +106,7 @@ class InvokeEngine::Impl {
   }
 
   Result<InvokeResult> invoke(const InvokeRequest& request);
+  std::filesystem::path code_root() const { return m_code_root; }
   std::string invoke_async(InvokeRequest request);
   void forget_function(const std::string& function_key);
   void shutdown();
@@ -635,6 +636,11 @@ InvokeEngine::InvokeEngine(EngineOptions options) : m_impl(std::make_unique<Impl
 InvokeEngine::~InvokeEngine() = default;
 Result<InvokeResult> InvokeEngine::invoke(const InvokeRequest& request) { return m_impl->invoke(request); }
 std::string InvokeEngine::invoke_async(InvokeRequest request) { return m_impl->invoke_async(std::move(request)); }
+Result<void> InvokeEngine::prepare_code(const FunctionSnapshot& function) {
+  auto code_dir = ensure_code_dir(m_impl->code_root(), function);
+  if (!code_dir) return fail(code_dir.error());
+  return {};
+}
 void InvokeEngine::forget_function(const std::string& account, const std::string& region,
                                    const std::string& function_name) {
   FunctionSnapshot f;

@@ -127,6 +127,10 @@ class InvokeEngine {
   // Returns the request id (request.request_id if set).
   std::string invoke_async(InvokeRequest request);
 
+  // Extracts the function's package into the code cache (a no-op when it is there); invocations
+  // of that code then never read function.code_zip.
+  Result<void> prepare_code(const FunctionSnapshot& function);
+
   // Stops idle environments of the function (all versions); busy ones stop when their invoke
   // ends. Called when a function is deleted.
   void forget_function(const std::string& account, const std::string& region, const std::string& function_name);

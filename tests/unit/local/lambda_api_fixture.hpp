@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -46,6 +47,11 @@ class FakeInvoker final : public InvokeBackend {
     last = std::move(request);
   }
   void forget_function(const std::string&, const std::string&, const std::string&) override { forgotten++; }
+  Result<void> prepare_code(const runtime::FunctionSnapshot& function) override {
+    if (on_prepare) on_prepare(function);
+    return {};
+  }
+  std::function<void(const runtime::FunctionSnapshot&)> on_prepare;
   runtime::InvokeRequest last;
   Error fail_with;  // when its message is set, invoke() fails with it
   int async_count = 0;
@@ -61,7 +67,7 @@ class LambdaApiTest : public ::testing::Test {
   void SetUp() override { start(LambdaApiOptions{}); }
 
   // (Re)builds the API over the same state with `options` (account and delay set here).
-  void start(LambdaApiOptions options) {
+  void start(LambdaApiOptions options, int update_delay_ms = 100) {
     m_api.reset();
     m_store.reset();
     auto store = LambdaStore::open(m_dir.path(), k_account);
@@ -69,7 +75,7 @@ class LambdaApiTest : public ::testing::Test {
     m_store = std::move(*store);
     if (!m_blobs) m_blobs = std::make_unique<BlobStore>(m_dir.path() / "blobs");
     options.account_id = k_account;
-    options.update_delay_ms = 100;
+    options.update_delay_ms = update_delay_ms;
     m_api = std::make_unique<LambdaApi>(options, *m_store, *m_blobs, m_clock, nullptr, &m_invoker);
   }
 

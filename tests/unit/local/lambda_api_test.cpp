@@ -2,6 +2,9 @@
 // names, invoke hand-off.
 #include "local/lambda_api.hpp"
 
+#include <filesystem>
+#include <thread>
+
 #include "lambda_api_fixture.hpp"
 #include "local/service_router.hpp"
 #include "util/crypto.hpp"
@@ -210,6 +213,37 @@ TEST_F(LambdaApiTest, ValidationErrors) {
   auto too_big = call("POST", "/2015-03-31/functions", json(std::string(70167212, 'a')));
   EXPECT_EQ(too_big.status, 413);
   EXPECT_EQ(error_type(too_big), "RequestEntityTooLargeException");
+}
+
+// With no InProgress window (update delay 0) nothing else keeps the package an invoke has just
+// resolved: the update must not remove it before the invoke has extracted it.
+TEST_F(LambdaApiTest, AnUpdateWaitsForTheInvokeThatResolvedTheOldPackage) {
+  start(LambdaApiOptions{}, 0);
+  create("fn", "exports.handler=async()=>'old'");
+  const std::string old_sha = body_of(call("GET", "/2015-03-31/functions/fn"))["Configuration"]["CodeSha256"];
+  std::filesystem::path package;
+  bool present_while_preparing = false;
+  std::thread updater;
+  m_invoker.on_prepare = [&](const runtime::FunctionSnapshot& function) {
+    package = function.code_zip;
+    updater = std::thread([&] {
+      call("PUT", "/2015-03-31/functions/fn/code", json{{"ZipFile", zip_b64("exports.handler=async()=>'new'")}});
+    });
+    // The update commits (its CodeSha256 shows) and would release the old package next.
+    for (int i = 0; i < 1000; ++i) {
+      if (body_of(call("GET", "/2015-03-31/functions/fn"))["Configuration"]["CodeSha256"] != old_sha) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    present_while_preparing = std::filesystem::exists(function.code_zip);
+  };
+  auto r = call("POST", "/2015-03-31/functions/fn/invocations", json::object());
+  updater.join();
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(m_invoker.last.function.code_sha256, old_sha);
+  EXPECT_NE(body_of(call("GET", "/2015-03-31/functions/fn"))["Configuration"]["CodeSha256"], old_sha);
+  EXPECT_TRUE(present_while_preparing);
+  EXPECT_FALSE(std::filesystem::exists(package)) << "released once the invoke let go of it";
 }
 
 TEST_F(LambdaApiTest, InvokeResolvesQualifiersAndHeaders) {
