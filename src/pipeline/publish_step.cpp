@@ -80,13 +80,25 @@ Result<PublishOutcome> run_publish(StepContext& ctx, const std::string& build, b
       ctx.lambda, ctx.clock, name, [&] { return ctx.lambda.publish_version(req); }, ctx.conflict_retry);
   if (!published) {
     const auto& e = published.error();
-    if (e.kind == ErrorKind::precondition) {
-      return refuse("$LATEST changed between the check and the publish (RevisionId guard): " + e.describe());
+    const bool revision_guard = e.kind == ErrorKind::precondition;
+    const bool code_guard = e.kind == ErrorKind::invalid && e.message.find("CodeSHA256") != std::string::npos;
+    if (!revision_guard && !code_guard) return fail(e);
+    // A guard refuses a repeat of a publish whose answer was lost (applied, then the connection
+    // dropped): publishing changed $LATEST's RevisionId. Then this build's version is there.
+    auto now_builds = load_version_builds(ctx.lambda, name);
+    if (!now_builds) return fail(now_builds.error());
+    auto mine = resolve_build(*now_builds, build, name);
+    if (!mine || mine->code_sha256 != state->code_sha256) {
+      return refuse(std::string("$LATEST changed between the check and the publish (") +
+                    (revision_guard ? "RevisionId" : "CodeSha256") + " guard): " + e.describe());
     }
-    if (e.kind == ErrorKind::invalid && e.message.find("CodeSHA256") != std::string::npos) {
-      return refuse("$LATEST changed between the check and the publish (CodeSha256 guard): " + e.describe());
-    }
-    return fail(e);
+    ctx.observer.message("PublishVersion was repeated after its answer was lost; the first attempt published build " +
+                         build + " as version " + mine->version);
+    out.version = mine->version;
+    state->last_published_build = build;
+    state->last_published_version = mine->version;
+    if (auto saved = save_deploy_state(ctx.config.state_dir(), *state); !saved) return fail(saved.error());
+    return out;
   }
   out.version = published->version;
   if (published->code_sha256 != state->code_sha256 && !published->code_sha256.empty()) {

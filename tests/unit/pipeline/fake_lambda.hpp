@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -49,6 +50,9 @@ class FakeLambda : public aws::ServiceCaller {
   int64_t code_storage_limit = 75LL * 1024 * 1024 * 1024;  // GetAccountSettings AccountLimit.TotalCodeSize
   // Runs before DeleteFunction of a version (e.g. another run moving an alias onto it).
   std::function<void(const std::string& version)> before_version_delete;
+  // Runs when PublishVersion arrives, before it is checked: another writer, or an earlier attempt of
+  // the same call whose answer was lost (the caller only sees the answer to its repeat).
+  std::function<void(const json& body)> before_publish;
   // Reads code given as S3Bucket/S3Key (as Lambda fetches it from S3); nullopt: no such object.
   std::function<std::optional<std::string>(const std::string& bucket, const std::string& key)> s3_code;
 
@@ -71,6 +75,11 @@ class FakeLambda : public aws::ServiceCaller {
   void external_publish(const std::string& description) {
     touch();
     publish(description);
+  }
+  // A PublishVersion applied as AWS applies it: $LATEST gets a new RevisionId too.
+  void apply_publish(const std::string& description) {
+    publish(description);
+    latest["RevisionId"] = next_revision();
   }
   void external_alias_move(const std::string& alias, const std::string& version) {
     aliases[alias].version = version;
@@ -128,6 +137,7 @@ class FakeLambda : public aws::ServiceCaller {
     }
     if (r.method == "POST" && sub == "versions") {
       auto body = json::parse(r.body);
+      if (before_publish) std::exchange(before_publish, nullptr)(body);
       if (body.contains("CodeSha256") && body["CodeSha256"] != latest["CodeSha256"]) {
         return error(400, "InvalidParameterValueException",
                      "CodeSHA256 (" + body["CodeSha256"].get<std::string>() +

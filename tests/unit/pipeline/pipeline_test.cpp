@@ -174,6 +174,35 @@ TEST(Publish, RepublishingAfterOwnPublishIsNotRefusedOverTheNewRevisionId) {
   EXPECT_NE(other.error().message.find("RevisionId"), std::string::npos);
 }
 
+TEST(Publish, APublishWhoseAnswerWasLostIsRecognisedNotRefused) {
+  // The first PublishVersion was applied but its answer lost (connection reset); the repeat meets
+  // the RevisionId guard, as publishing changed $LATEST's RevisionId. The build is published.
+  Bench b;
+  deploy(b);
+  b.lambda_service.before_publish = [&](const nlohmann::json& body) { b.lambda_service.apply_publish(body["Description"]); };
+  auto p = run_publish(*b.ctx, "1", false);
+  ASSERT_TRUE(p) << p.error().describe();
+  EXPECT_EQ(p->version, "1");
+  EXPECT_EQ(b.lambda_service.versions.size(), 1u);
+  EXPECT_TRUE(b.observer.saw("answer was lost"));
+  auto state = load_deploy_state(b.config.state_dir());
+  ASSERT_TRUE(state);
+  EXPECT_EQ(state->last_published_version, "1");
+  EXPECT_EQ(state->last_published_build, "1");
+}
+
+TEST(Publish, AGuardRefusalWithoutThisBuildPublishedIsStillARefusal) {
+  // Between the check and the publish someone else published their build and changed $LATEST.
+  Bench b;
+  deploy(b);
+  b.lambda_service.before_publish = [&](const nlohmann::json&) { b.lambda_service.apply_publish("build 77"); };
+  auto p = run_publish(*b.ctx, "1", false);
+  ASSERT_FALSE(p);
+  EXPECT_NE(p.error().message.find("publish refused, nothing published"), std::string::npos);
+  EXPECT_NE(p.error().message.find("RevisionId guard"), std::string::npos);
+  EXPECT_EQ(b.lambda_service.versions.size(), 1u);
+}
+
 TEST(Publish, SameBuildWithDifferentCodeIsRefused) {
   Bench b;
   deploy(b);
