@@ -42,7 +42,7 @@ std::string redact_url(std::string_view url) {
 
 std::string redact_secrets(std::string text, const std::vector<std::string>& secrets) {
   for (const std::string& secret : secrets)
-    if (secret.size() >= 4) text = replace_all(std::move(text), secret, k_redacted);
+    if (secret.size() >= k_min_secret_size) text = replace_all(std::move(text), secret, k_redacted);
   return text;
 }
 

@@ -25,7 +25,12 @@ std::string redact_header_value(std::string_view name, std::string_view value);
 // The URL with sensitive query values replaced by <redacted>.
 std::string redact_url(std::string_view url);
 
-// Replaces every occurrence of each non-empty secret (at least 4 characters) in `text`.
+// Secrets shorter than this are not searched for: real secret keys have 40 characters and session
+// tokens hundreds, while the dummy keys used with local endpoints ("test") are words that would
+// garble every message ("the la<redacted> RevisionId").
+inline constexpr size_t k_min_secret_size = 8;
+
+// Replaces every occurrence of each secret of at least k_min_secret_size characters in `text`.
 std::string redact_secrets(std::string text, const std::vector<std::string>& secrets);
 
 // "POST http://host/path?query" then one "  Name: value" line per header (sensitive values

@@ -316,6 +316,13 @@ TEST(Redaction, PresignedUrlQueryValues) {
   EXPECT_NE(redacted.find("X-Amz-Signature=<redacted>"), std::string::npos);
 }
 
+TEST(Redaction, ShortDummySecretsDoNotGarbleMessages) {
+  const std::string message = "The Revision Id provided does not match the latest Revision Id";
+  EXPECT_EQ(redact_secrets(message, {"test"}), message);
+  const std::string key = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+  EXPECT_EQ(redact_secrets("bad key " + key + "!", {"test", key}), "bad key <redacted>!");
+}
+
 TEST(Redaction, SecretsEchoedInErrorsAreRemoved) {
   Harness h(1);
   h.transport->reply(400, std::string(R"({"message":"bad key )") + k_secret + R"("})",
