@@ -54,7 +54,8 @@ bool write_small(const std::filesystem::path& path, std::string_view text) {
 // SIGKILL to every pid listed in cgroup.procs; the number listed.
 size_t kill_listed(const std::filesystem::path& dir) {
   size_t listed = 0;
-  for (auto line : fields_of(read_kernel_file(dir / "cgroup.procs"), '\n')) {
+  const std::string procs = read_kernel_file(dir / "cgroup.procs");  // the views below point into it
+  for (auto line : fields_of(procs, '\n')) {
     if (line.empty()) continue;
     pid_t pid = static_cast<pid_t>(std::strtol(std::string(line).c_str(), nullptr, 10));
     if (pid > 0) {
