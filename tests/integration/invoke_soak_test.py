@@ -121,9 +121,16 @@ def count_events(logs):
             return events
 
 
+# An AddressSanitizer build (LCD_SANITIZE=1) keeps freed memory in a quarantine of up to 256 MB, which
+# RSS would count as growth (126 MB over the 8,000 invokes measured): without the quarantine the same
+# build stays within the limit. Ignored by other builds.
+ASAN_WITHOUT_QUARANTINE = ":".join(filter(None, [os.environ.get("ASAN_OPTIONS", ""), "quarantine_size_mb=0",
+                                                 "thread_local_quarantine_size_kb=0"]))
+
+
 def ten_thousand_invokes_stay_bounded():
     with Endpoint("--update-delay-ms", "0", "--log-events-limit", str(EVENTS_LIMIT),
-                  "--log-file-limit", str(FILE_LIMIT)) as ep:
+                  "--log-file-limit", str(FILE_LIMIT), env={"ASAN_OPTIONS": ASAN_WITHOUT_QUARANTINE}) as ep:
         state = os.path.realpath(ep.state_dir)
         lam = ep.boto3()
         lam.create_function(FunctionName="small", Runtime="nodejs20.x", Role=ROLE, Handler="index.handler",
