@@ -10,5 +10,8 @@ fi
 bash scripts/build.sh
 build_dir=${BUILD_DIR:-build}
 [[ "${LCD_SANITIZE:-0}" == "1" ]] && build_dir=${BUILD_DIR:-build-asan}
-[[ "${LCD_SANITIZE:-0}" == "thread" ]] && build_dir=${BUILD_DIR:-build-tsan}
+if [[ "${LCD_SANITIZE:-0}" == "thread" ]]; then
+  build_dir=${BUILD_DIR:-build-tsan}
+  export TSAN_OPTIONS="suppressions=$PWD/tests/tsan.supp${TSAN_OPTIONS:+:$TSAN_OPTIONS}"
+fi
 ctest --test-dir "$build_dir" --output-on-failure -j "$(nproc)" --timeout 600

@@ -10,7 +10,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "support"))
-from lcd_harness import Endpoint, TestRun, handler_zip, processes_under, rss_kb  # noqa: E402
+from lcd_harness import Endpoint, TestRun, handler_zip, processes_under, rss_kb, under_thread_sanitizer  # noqa: E402
 
 ROLE = "arn:aws:iam::000000000000:role/r"
 
@@ -83,8 +83,11 @@ def misbehaving_functions_are_contained():
 
         # 30 MB went through stdout, runtimes crashed and were killed: the endpoint did not keep it.
         grown_mb = (rss_kb(ep.proc.pid) - baseline) / 1024
-        assert grown_mb < 64, f"endpoint RSS grew {grown_mb:.0f} MB"
         print(f"endpoint RSS grew {grown_mb:.1f} MB over the misbehaving invocations")
+        if under_thread_sanitizer(ep.proc.pid):
+            print("RSS bound not checked: the endpoint runs under ThreadSanitizer")
+        else:
+            assert grown_mb < 64, f"endpoint RSS grew {grown_mb:.0f} MB"
 
         state = os.path.realpath(ep.state_dir)
         ep.stop()

@@ -171,6 +171,14 @@ def rss_kb(pid):
     raise AssertionError("no VmRSS")
 
 
+def under_thread_sanitizer(pid):
+    """True when the process runs a ThreadSanitizer build (LCD_SANITIZE=thread): its RSS counts shadow
+    memory for every address it touches and race-detection history, so RSS bounds measured on the
+    release build do not apply to it."""
+    with open(f"/proc/{pid}/maps") as f:
+        return any("libtsan.so" in line for line in f)
+
+
 def processes_under(path, exclude=(), skip_exe=None):
     """(pid, cwd, cmdline) of every live process whose working directory or command line names `path`
     (the endpoint's state directory), except this process, the pids in `exclude` and processes running
