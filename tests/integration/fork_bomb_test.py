@@ -148,6 +148,9 @@ def bomb_is_stopped(mode, **endpoint_args):
             assert body["errorType"] == "Runtime.ExitError", (name, body)
             assert "Runtime exited with error: signal: killed" in body["errorMessage"], (name, body)
             assert f"reached its limit of {LIMIT} processes and threads" in body["errorMessage"], (name, body)
+            # The endpoint prints the notice as it reaps the environment, which may be just after the
+            # invocation's answer (seen under ThreadSanitizer): wait for it.
+            wait_until(lambda: any(f"function {name}: environment stopped" in line for line in ep.output))
             notices = [line for line in ep.output if f"function {name}: environment stopped" in line]
             assert len(notices) == 1 and f"limit of {LIMIT}" in notices[0], ep.output
             counted = int(re.search(r"most counted at once: (\d+)", notices[0]).group(1))
