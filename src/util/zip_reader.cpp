@@ -136,7 +136,8 @@ Result<CheckedZip> check_archive(zip_t* archive) {
     zip_stat_init(&st);
     if (zip_stat_index(archive, i, 0, &st) != 0)
       return fail(ErrorKind::invalid, "cannot read zip entry #" + std::to_string(i) + ": " + zip_strerror(archive));
-    if (!(st.valid & ZIP_STAT_NAME) || !st.name) return fail(ErrorKind::invalid, "zip entry #" + std::to_string(i) + " has no name");
+    if (!(st.valid & ZIP_STAT_NAME) || !st.name || !*st.name)
+      return fail(ErrorKind::invalid, "zip entry #" + std::to_string(i) + " has no name");
     CheckedEntry entry;
     entry.info.name = st.name;
     entry.info.uncompressed_size = (st.valid & ZIP_STAT_SIZE) ? st.size : 0;
