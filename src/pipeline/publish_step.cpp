@@ -84,7 +84,8 @@ Result<PublishOutcome> run_publish(StepContext& ctx, const std::string& build, b
     const bool code_guard = e.kind == ErrorKind::invalid && e.message.find("CodeSHA256") != std::string::npos;
     if (!revision_guard && !code_guard) return fail(e);
     // A guard refuses a repeat of a publish whose answer was lost (applied, then the connection
-    // dropped): publishing changed $LATEST's RevisionId. Then this build's version is there.
+    // dropped): publishing changed $LATEST's RevisionId. Then this build's version is there, as it is
+    // when another run of the same build published it since the check.
     auto now_builds = load_version_builds(ctx.lambda, name);
     if (!now_builds) return fail(now_builds.error());
     auto mine = resolve_build(*now_builds, build, name);
@@ -92,8 +93,10 @@ Result<PublishOutcome> run_publish(StepContext& ctx, const std::string& build, b
       return refuse(std::string("$LATEST changed between the check and the publish (") +
                     (revision_guard ? "RevisionId" : "CodeSha256") + " guard): " + e.describe());
     }
-    ctx.observer.message("PublishVersion was repeated after its answer was lost; the first attempt published build " +
-                         build + " as version " + mine->version);
+    ctx.observer.message("build " + build + " is published as version " + mine->version +
+                         " with this code: by an earlier attempt whose answer was lost, or by another run of this "
+                         "build (PublishVersion's repeat met the " +
+                         (revision_guard ? "RevisionId" : "CodeSha256") + " guard)");
     out.version = mine->version;
     state->last_published_build = build;
     state->last_published_version = mine->version;

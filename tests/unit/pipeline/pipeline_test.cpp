@@ -184,7 +184,8 @@ TEST(Publish, APublishWhoseAnswerWasLostIsRecognisedNotRefused) {
   ASSERT_TRUE(p) << p.error().describe();
   EXPECT_EQ(p->version, "1");
   EXPECT_EQ(b.lambda_service.versions.size(), 1u);
-  EXPECT_TRUE(b.observer.saw("answer was lost"));
+  EXPECT_TRUE(b.observer.saw("build 1 is published as version 1 with this code: by an earlier attempt whose answer "
+                              "was lost"));
   auto state = load_deploy_state(b.config.state_dir());
   ASSERT_TRUE(state);
   EXPECT_EQ(state->last_published_version, "1");
