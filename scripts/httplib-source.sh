@@ -8,13 +8,12 @@
 # mirrors with deb-src added in a private apt state; changes nothing on the machine.
 set -euo pipefail
 dir=${1:?usage: scripts/httplib-source.sh DIR}
-if [[ -f "$dir/httplib.h" && -f "$dir/.lcd-version" ]] &&
-   [[ "$(cat "$dir/.lcd-version")" == "$(dpkg-query -W -f='${source:Version}' libcpp-httplib-dev)" ]]; then
+version=$(dpkg-query -W -f='${source:Version}' libcpp-httplib-dev)
+package=$(dpkg-query -W -f='${source:Package}' libcpp-httplib-dev)
+if [[ -f "$dir/httplib.h" && "$(cat "$dir/.lcd-version" 2>/dev/null)" == "$version" ]]; then
   echo "$dir"
   exit 0
 fi
-version=$(dpkg-query -W -f='${source:Version}' libcpp-httplib-dev)
-package=$(dpkg-query -W -f='${source:Package}' libcpp-httplib-dev)
 apt_dir=$(mktemp -d)
 trap 'rm -rf "$apt_dir"' EXIT
 mkdir -p "$apt_dir/parts" "$apt_dir/lists/partial" "$apt_dir/download"

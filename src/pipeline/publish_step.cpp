@@ -76,6 +76,14 @@ Result<PublishOutcome> run_publish(StepContext& ctx, const std::string& build, b
   req.code_sha256 = state->code_sha256;
   req.revision_id = state->revision_id;
   req.description = build_description(build);
+  // The build's version, recorded in the deploy state as the last published.
+  auto record = [&](const std::string& version) -> Result<PublishOutcome> {
+    out.version = version;
+    state->last_published_build = build;
+    state->last_published_version = version;
+    if (auto saved = save_deploy_state(ctx.config.state_dir(), *state); !saved) return fail(saved.error());
+    return out;
+  };
   auto published = clients::retry_on_update_conflict<FunctionConfiguration>(
       ctx.lambda, ctx.clock, name, [&] { return ctx.lambda.publish_version(req); }, ctx.conflict_retry);
   if (!published) {
@@ -83,6 +91,7 @@ Result<PublishOutcome> run_publish(StepContext& ctx, const std::string& build, b
     const bool revision_guard = e.kind == ErrorKind::precondition;
     const bool code_guard = e.kind == ErrorKind::invalid && e.message.find("CodeSHA256") != std::string::npos;
     if (!revision_guard && !code_guard) return fail(e);
+    const std::string guard = revision_guard ? "RevisionId" : "CodeSha256";
     // A guard refuses a repeat of a publish whose answer was lost (applied, then the connection
     // dropped): publishing changed $LATEST's RevisionId. Then this build's version is there, as it is
     // when another run of the same build published it since the check.
@@ -90,20 +99,13 @@ Result<PublishOutcome> run_publish(StepContext& ctx, const std::string& build, b
     if (!now_builds) return fail(now_builds.error());
     auto mine = resolve_build(*now_builds, build, name);
     if (!mine || mine->code_sha256 != state->code_sha256) {
-      return refuse(std::string("$LATEST changed between the check and the publish (") +
-                    (revision_guard ? "RevisionId" : "CodeSha256") + " guard): " + e.describe());
+      return refuse("$LATEST changed between the check and the publish (" + guard + " guard): " + e.describe());
     }
     ctx.observer.message("build " + build + " is published as version " + mine->version +
                          " with this code: by an earlier attempt whose answer was lost, or by another run of this "
-                         "build (PublishVersion's repeat met the " +
-                         (revision_guard ? "RevisionId" : "CodeSha256") + " guard)");
-    out.version = mine->version;
-    state->last_published_build = build;
-    state->last_published_version = mine->version;
-    if (auto saved = save_deploy_state(ctx.config.state_dir(), *state); !saved) return fail(saved.error());
-    return out;
+                         "build (PublishVersion's repeat met the " + guard + " guard)");
+    return record(mine->version);
   }
-  out.version = published->version;
   if (published->code_sha256 != state->code_sha256 && !published->code_sha256.empty()) {
     return step_failed("PublishVersion returned version " + published->version + " with CodeSha256 " +
                        published->code_sha256 + ", expected " + state->code_sha256);
@@ -123,10 +125,7 @@ Result<PublishOutcome> run_publish(StepContext& ctx, const std::string& build, b
   } else {
     ctx.observer.message("published version " + published->version + " as build " + build);
   }
-  state->last_published_build = build;
-  state->last_published_version = published->version;
-  if (auto saved = save_deploy_state(ctx.config.state_dir(), *state); !saved) return fail(saved.error());
-  return out;
+  return record(published->version);
 }
 
 }  // namespace lcd::pipeline
