@@ -1,11 +1,5 @@
 #include "local/blob_store.hpp"
 
-#include <fcntl.h>
-#include <sys/file.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
 #include <system_error>
 
 #include "util/crypto.hpp"
@@ -21,16 +15,6 @@ bool is_hex_digest(const std::string& text) {
     if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
   }
   return true;
-}
-
-Result<void> fsync_path(const std::filesystem::path& path, int flags) {
-  int fd = ::open(path.c_str(), flags | O_CLOEXEC);
-  if (fd < 0) return fail(ErrorKind::io, "cannot open " + path.string() + ": " + std::strerror(errno));
-  int rc = ::fsync(fd);
-  int err = errno;
-  ::close(fd);
-  if (rc != 0) return fail(ErrorKind::io, "cannot fsync " + path.string() + ": " + std::strerror(err));
-  return {};
 }
 
 }  // namespace
@@ -60,9 +44,7 @@ void BlobStore::Referrer::reset() {
 
 BlobStore::BlobStore(std::filesystem::path dir) : m_dir(std::move(dir)) {}
 
-BlobStore::~BlobStore() {
-  if (m_users_fd >= 0) ::close(m_users_fd);
-}
+BlobStore::~BlobStore() = default;
 
 Result<std::string> BlobStore::put(std::string_view bytes) {
   std::string hex = hex_encode(sha256(bytes));
@@ -133,21 +115,14 @@ void BlobStore::release(const std::vector<std::string>& hex_sha256s) {
 
 Result<size_t> BlobStore::sweep_unreferenced() {
   if (auto made = ensure_directory(m_dir); !made) return fail(made.error());
-  if (m_users_fd < 0) {
-    auto users = m_dir / ".users";
-    m_users_fd = ::open(users.c_str(), O_RDONLY | O_CREAT | O_CLOEXEC, 0644);
-    if (m_users_fd < 0) return fail(ErrorKind::io, "cannot open " + users.string() + ": " + std::strerror(errno));
+  if (!m_users) {
+    auto users = DirectoryUsers::open(m_dir);
+    if (!users) return fail(users.error());
+    m_users = std::move(*users);
   }
-  int rc;
-  while ((rc = ::flock(m_users_fd, LOCK_EX | LOCK_NB)) != 0 && errno == EINTR) {
-  }
-  if (rc != 0) {
-    if (errno != EWOULDBLOCK) return fail(ErrorKind::io, std::string("cannot lock the blob directory: ") + std::strerror(errno));
-    while ((rc = ::flock(m_users_fd, LOCK_SH)) != 0 && errno == EINTR) {
-    }
-    if (rc != 0) return fail(ErrorKind::io, std::string("cannot lock the blob directory: ") + std::strerror(errno));
-    return size_t{0};  // another process uses the directory
-  }
+  auto sole = m_users->claim();
+  if (!sole) return fail(ErrorKind::io, "the blob directory: " + sole.error().message);
+  if (!*sole) return size_t{0};  // another process uses the directory
   size_t removed = 0;
   std::vector<std::string> blobs;
   std::error_code ec;
@@ -167,9 +142,7 @@ Result<size_t> BlobStore::sweep_unreferenced() {
     release({hex});
     if (!contains(hex)) ++removed;
   }
-  while ((rc = ::flock(m_users_fd, LOCK_SH)) != 0 && errno == EINTR) {
-  }
-  if (rc != 0) return fail(ErrorKind::io, std::string("cannot lock the blob directory: ") + std::strerror(errno));
+  if (auto shared = m_users->share(); !shared) return fail(ErrorKind::io, "the blob directory: " + shared.error().message);
   return removed;
 }
 
@@ -197,9 +170,9 @@ Result<void> BlobStore::adopt_directory(const std::filesystem::path& legacy_dir)
   if (ec) return fail(ErrorKind::io, "cannot list " + legacy_dir.string() + ": " + ec.message());
   // A new link is durable once both the inode (its link count) and the directory entry are.
   for (const auto& path : linked) {
-    if (auto synced = fsync_path(path, O_RDONLY); !synced) return synced;
+    if (auto synced = sync_to_disk(path); !synced) return synced;
   }
-  return fsync_path(m_dir, O_RDONLY | O_DIRECTORY);
+  return sync_to_disk(m_dir);
 }
 
 std::string code_sha_to_hex(const std::string& base64_sha) {

@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <optional>
 #include <mutex>
 #include <set>
 #include <shared_mutex>
@@ -21,6 +22,7 @@
 #include <string_view>
 #include <vector>
 
+#include "util/directory_users.hpp"
 #include "util/result.hpp"
 
 namespace lcd::local {
@@ -85,7 +87,7 @@ class BlobStore {
 
  private:
   std::filesystem::path m_dir;
-  int m_users_fd = -1;  // shared flock on <dir>/.users once sweep_unreferenced() ran
+  std::optional<DirectoryUsers> m_users;  // registered once sweep_unreferenced() ran
   mutable std::shared_mutex m_lock;
   std::mutex m_writing_mutex;  // one writer per blob: the atomic write's temp name is per process
   std::condition_variable m_writing_cv;

@@ -50,6 +50,17 @@ Result<void> write_file_atomic(const std::filesystem::path& path, std::string_vi
     ::unlink(tmp.c_str());
     return fail(ErrorKind::io, "cannot rename " + tmp + " to " + path.string() + ": " + std::strerror(err));
   }
+  // The rename is durable only once the directory entry is.
+  return sync_to_disk(path.has_parent_path() ? path.parent_path() : std::filesystem::path("."));
+}
+
+Result<void> sync_to_disk(const std::filesystem::path& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return fail(ErrorKind::io, "cannot open " + path.string() + ": " + std::strerror(errno));
+  int rc = ::fsync(fd);
+  int err = errno;
+  ::close(fd);
+  if (rc != 0) return fail(ErrorKind::io, "cannot fsync " + path.string() + ": " + std::strerror(err));
   return {};
 }
 

@@ -10,9 +10,12 @@
 namespace lcd {
 
 Result<std::string> read_file(const std::filesystem::path& path);
-// Writes to a temporary file beside `path`, fsyncs it, then renames it over `path`:
-// readers see the old content or the new, never a torn file.
+// Writes to a temporary file beside `path`, fsyncs it, renames it over `path` and fsyncs the
+// directory: readers see the old content or the new, never a torn file, and once this returns the
+// new content survives a power loss.
 Result<void> write_file_atomic(const std::filesystem::path& path, std::string_view content);
+// fsync of a file or a directory (for a directory: the entries created or renamed in it).
+Result<void> sync_to_disk(const std::filesystem::path& path);
 Result<void> ensure_directory(const std::filesystem::path& path);
 
 // A directory under the system temp dir, removed with its contents on destruction.

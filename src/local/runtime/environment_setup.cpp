@@ -92,6 +92,23 @@ Result<std::filesystem::path> ensure_code_dir(const std::filesystem::path& code_
   return dir;
 }
 
+std::optional<DirectoryUsers> join_code_cache(const std::filesystem::path& code_root) {
+  auto users = DirectoryUsers::open(code_root);
+  if (!users) return std::nullopt;
+  auto sole = users->claim();
+  if (!sole) return std::nullopt;
+  if (*sole) {
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator(code_root, ec)) {
+      if (entry.path().filename() == ".users") continue;
+      std::error_code removal;
+      std::filesystem::remove_all(entry.path(), removal);
+    }
+    if (!users->share()) return std::nullopt;  // closing the file lets other processes in
+  }
+  return std::move(*users);
+}
+
 namespace {
 
 // "nodejs20.x" -> 20; 0 when there is no version number.

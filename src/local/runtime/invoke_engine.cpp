@@ -69,6 +69,7 @@ class InvokeEngine::Impl {
         m_setup_problem = "the execution engine cannot use its state directory: " + made.error().message;
       }
     }
+    if (m_setup_problem.empty()) m_code_users = join_code_cache(m_code_root);
     const char* path = std::getenv("PATH");
     m_setup.path_env = path && *path ? path : "/usr/local/bin:/usr/bin:/bin";
     for (const char* bundle : {"/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt"}) {
@@ -154,6 +155,7 @@ class InvokeEngine::Impl {
   EngineOptions m_options;
   std::unique_ptr<ProcessLimiter> m_limiter;  // outlives every environment (shutdown() retires them first)
   std::filesystem::path m_code_root;
+  std::optional<DirectoryUsers> m_code_users;
   std::filesystem::path m_log_root;
   SetupContext m_setup;
   std::string m_node_problem;
