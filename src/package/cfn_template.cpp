@@ -10,6 +10,7 @@
 
 #include "util/encoding.hpp"
 #include "util/strings.hpp"
+#include "util/utf8.hpp"
 
 namespace lcd::package {
 namespace {
@@ -34,6 +35,11 @@ const std::map<std::string, std::string>& function_tags() {
       {"!Ref", "Ref"},             {"!Condition", "Condition"}};
   return tags;
 }
+
+// A scalar's text. yaml-cpp decodes the escapes "\N" and "\_" (U+0085, U+00A0) to the single bytes
+// 0x85 and 0xA0, not to UTF-8; the body was valid UTF-8, so such a byte starts no sequence, and
+// reading it as Latin-1 gives the character YAML means.
+std::string scalar_text(const YAML::Node& node) { return utf8_with_latin1_fallback(node.Scalar()); }
 
 json plain_scalar(const std::string& text) {
   static const std::regex k_int(R"([-+]?[0-9]+)");
@@ -91,8 +97,8 @@ json convert_untagged(const YAML::Node& node, Budget& budget) {
       return nullptr;
     case YAML::NodeType::Scalar:
       // yaml-cpp tags plain scalars "?" and quoted ones "!": only plain scalars get YAML's typing.
-      if (node.Tag() == "!") return node.Scalar();
-      return plain_scalar(node.Scalar());
+      if (node.Tag() == "!") return scalar_text(node);
+      return plain_scalar(scalar_text(node));
     case YAML::NodeType::Sequence: {
       json out = json::array();
       for (const auto& item : node) out.push_back(convert(item, budget));
@@ -102,7 +108,7 @@ json convert_untagged(const YAML::Node& node, Budget& budget) {
       json out = json::object();
       for (const auto& item : node) {
         if (!item.first.IsScalar()) throw YamlError{"mapping keys must be scalars" + where(item.first)};
-        std::string key = item.first.Scalar();
+        std::string key = scalar_text(item.first);
         if (out.contains(key)) throw YamlError{"duplicate key '" + key + "'" + where(item.first)};
         out[key] = convert(item.second, budget);
       }
@@ -117,7 +123,7 @@ json convert(const YAML::Node& node, Budget& budget) {
   Enter entered(budget, node);
   const std::string& tag = node.Tag();
   if (tag.empty() || tag == "?" || tag == "!" || starts_with(tag, "tag:yaml.org,2002:")) {
-    if (starts_with(tag, "tag:yaml.org,2002:str") && node.IsScalar()) return node.Scalar();
+    if (starts_with(tag, "tag:yaml.org,2002:str") && node.IsScalar()) return scalar_text(node);
     return convert_untagged(node, budget);
   }
   auto it = function_tags().find(tag);
@@ -125,9 +131,9 @@ json convert(const YAML::Node& node, Budget& budget) {
   const std::string& name = it->second;
   json value;
   if (node.IsScalar()) {
-    value = node.Scalar();  // arguments of short forms are strings (e.g. !Ref Name, !GetAZs '')
+    value = scalar_text(node);  // arguments of short forms are strings (e.g. !Ref Name, !GetAZs '')
     if (name == "Fn::GetAtt") {
-      std::string text = node.Scalar();
+      std::string text = scalar_text(node);
       auto dot = text.find('.');
       if (dot == std::string::npos) throw YamlError{"!GetAtt needs Resource.Attribute, got '" + text + "'" + where(node)};
       value = json::array({text.substr(0, dot), text.substr(dot + 1)});

@@ -3,6 +3,8 @@
 #include <array>
 #include <cstdint>
 
+#include "util/utf8.hpp"
+
 namespace lcd {
 namespace {
 
@@ -146,26 +148,10 @@ std::optional<std::string> uri_decode(std::string_view s, bool plus_as_space) {
 
 // RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF.
 bool is_valid_utf8(std::string_view text) {
-  size_t i = 0;
-  while (i < text.size()) {
-    auto byte = [&](size_t k) { return static_cast<uint8_t>(text[k]); };
-    uint8_t c = byte(i);
-    size_t extra = 0;
-    uint8_t low = 0x80, high = 0xbf;  // the range of the byte after the lead
-    if (c < 0x80) extra = 0;
-    else if (c >= 0xc2 && c <= 0xdf) extra = 1;
-    else if (c == 0xe0) extra = 2, low = 0xa0;
-    else if (c >= 0xe1 && c <= 0xef) extra = 2, high = c == 0xed ? 0x9f : 0xbf;
-    else if (c == 0xf0) extra = 3, low = 0x90;
-    else if (c >= 0xf1 && c <= 0xf3) extra = 3;
-    else if (c == 0xf4) extra = 3, high = 0x8f;
-    else return false;
-    if (text.size() - i <= extra) return false;  // cut off
-    for (size_t k = 1; k <= extra; ++k) {
-      uint8_t next = byte(i + k);
-      if (k == 1 ? (next < low || next > high) : (next < 0x80 || next > 0xbf)) return false;
-    }
-    i += extra + 1;
+  for (size_t i = 0; i < text.size();) {
+    size_t n = utf8_sequence_length(text, i);
+    if (n == 0) return false;
+    i += n;
   }
   return true;
 }
