@@ -56,7 +56,7 @@ class EngineBackend final : public InvokeBackend {
     return m_engine.invoke(request);
   }
   void invoke_async(runtime::InvokeRequest request) override { m_engine.invoke_async(std::move(request)); }
-  Result<void> prepare_code(const runtime::FunctionSnapshot& function) override {
+  Result<std::shared_ptr<const runtime::CodePin>> prepare_code(const runtime::FunctionSnapshot& function) override {
     return m_engine.prepare_code(function);
   }
   void forget_function(const std::string& account, const std::string& region,

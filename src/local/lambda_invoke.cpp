@@ -118,10 +118,12 @@ LambdaApi::Reply LambdaApi::invoke(Call& call, const std::string& name_segment, 
   if (!m_invoker) {
     return api_fail(service_error("The function execution engine is not available in this build of lambda-cd local"));
   }
-  if (auto prepared = m_invoker->prepare_code(*snapshot); !prepared) return api_fail(from_error(prepared.error()));
+  auto prepared = m_invoker->prepare_code(*snapshot);
+  if (!prepared) return api_fail(from_error(prepared.error()));
   package_hold.unlock();
   runtime::InvokeRequest request;
   request.function = *snapshot;
+  request.code = std::move(*prepared);
   request.invoked_arn = ref->qualifier.empty() ? snapshot->function_arn
                                                : qualified_arn(scope.region, scope.account, ref->name, ref->qualifier);
   request.payload = payload.empty() ? "{}" : payload;

@@ -8,17 +8,9 @@
 #include <cstring>
 #include <utility>
 
+#include "util/flock.hpp"
+
 namespace lcd {
-namespace {
-
-int flock_retrying(int fd, int operation) {
-  int rc;
-  while ((rc = ::flock(fd, operation)) != 0 && errno == EINTR) {
-  }
-  return rc;
-}
-
-}  // namespace
 
 Result<DirectoryUsers> DirectoryUsers::open(const std::filesystem::path& dir) {
   auto users = dir / ".users";

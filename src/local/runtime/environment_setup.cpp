@@ -4,16 +4,13 @@
 
 #include <cctype>
 #include <chrono>
-#include <mutex>
 #include <set>
 #include <vector>
 
 #include "local/runtime/invoke_report.hpp"
 #include "util/crypto.hpp"
 #include "util/encoding.hpp"
-#include "util/file_io.hpp"
 #include "util/strings.hpp"
-#include "util/zip_reader.hpp"
 
 namespace lcd::local::runtime {
 namespace {
@@ -23,13 +20,6 @@ const std::set<std::string> k_retired = {
     "nodejs",      "nodejs4.3",   "nodejs4.3-edge", "nodejs6.10", "nodejs8.10", "nodejs10.x",
     "nodejs12.x",  "nodejs14.x",  "nodejs16.x",     "provided",
 };
-
-std::string code_dir_name(const FunctionSnapshot& function, const std::string& zip_bytes) {
-  if (auto raw = base64_decode(function.code_sha256); raw && raw->size() == 32) return hex_encode(*raw);
-  return hex_encode(sha256(zip_bytes));
-}
-
-std::mutex g_extract_mutex;
 
 }  // namespace
 
@@ -65,48 +55,6 @@ std::string environment_key(const FunctionSnapshot& f) {
     add(v);
   }
   return f.function_name + "\n" + f.version + "\n" + f.code_sha256 + "\n" + hex_encode(sha256(canonical));
-}
-
-Result<std::filesystem::path> ensure_code_dir(const std::filesystem::path& code_root, const FunctionSnapshot& function) {
-  std::error_code ec;
-  if (auto raw = base64_decode(function.code_sha256); raw && raw->size() == 32) {
-    auto dir = code_root / hex_encode(*raw);
-    if (std::filesystem::is_directory(dir, ec)) return dir;
-  }
-  std::lock_guard lock(g_extract_mutex);
-  auto bytes = read_file(function.code_zip);
-  if (!bytes) return fail(ErrorKind::io, "cannot read the function's package: " + bytes.error().message);
-  auto dir = code_root / code_dir_name(function, *bytes);
-  if (std::filesystem::is_directory(dir, ec)) return dir;
-  if (auto made = ensure_directory(code_root); !made) return fail(made.error());
-  auto tmp = code_root / (dir.filename().string() + ".tmp-" + random_hex(6));
-  if (auto extracted = extract_zip(*bytes, tmp); !extracted) {
-    std::filesystem::remove_all(tmp, ec);
-    return fail(ErrorKind::invalid, "cannot extract the function's package: " + extracted.error().message);
-  }
-  std::filesystem::rename(tmp, dir, ec);
-  if (ec) {
-    std::filesystem::remove_all(tmp, ec);
-    if (!std::filesystem::is_directory(dir, ec)) return fail(ErrorKind::io, "cannot place the extracted package in " + dir.string());
-  }
-  return dir;
-}
-
-std::optional<DirectoryUsers> join_code_cache(const std::filesystem::path& code_root) {
-  auto users = DirectoryUsers::open(code_root);
-  if (!users) return std::nullopt;
-  auto sole = users->claim();
-  if (!sole) return std::nullopt;
-  if (*sole) {
-    std::error_code ec;
-    for (const auto& entry : std::filesystem::directory_iterator(code_root, ec)) {
-      if (entry.path().filename() == ".users") continue;
-      std::error_code removal;
-      std::filesystem::remove_all(entry.path(), removal);
-    }
-    if (!users->share()) return std::nullopt;  // closing the file lets other processes in
-  }
-  return std::move(*users);
 }
 
 namespace {

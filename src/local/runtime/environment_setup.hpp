@@ -1,15 +1,13 @@
 #pragma once
-// Turning a FunctionSnapshot into an environment to start: runtime family, the pool key, the
-// extracted package (cached by CodeSha256) and the process spec with Lambda's variables.
+// Turning a FunctionSnapshot into an environment to start: runtime family, the pool key and the
+// process spec with Lambda's variables.
 
 #include <filesystem>
 #include <map>
-#include <optional>
 #include <string>
 
 #include "local/runtime/child_process.hpp"
 #include "local/runtime/invoke_engine.hpp"
-#include "util/directory_users.hpp"
 #include "util/result.hpp"
 
 namespace lcd::local::runtime {
@@ -24,16 +22,6 @@ std::string retired_runtime_notice(const std::string& runtime);
 // Warm environments are shared only between invocations with equal keys:
 // (function, version, code sha, fingerprint of everything else the environment was started with).
 std::string environment_key(const FunctionSnapshot& function);
-
-// <code_root>/<sha256 hex>/ holding the extracted package; extracted once, atomically (a
-// temporary directory renamed into place), so concurrent cold starts never see half a package.
-Result<std::filesystem::path> ensure_code_dir(const std::filesystem::path& code_root, const FunctionSnapshot& function);
-
-// Registers this process as a user of the package cache <code_root> (held while the result
-// lives). When no other process uses it, no extracted package is in use, so it is emptied first
-// (with any half-extracted one a crash left): the cache then holds only the packages invoked
-// since this process started. Empty when the cache cannot be locked (it is then left as it is).
-std::optional<DirectoryUsers> join_code_cache(const std::filesystem::path& code_root);
 
 struct SetupContext {
   std::filesystem::path node_binary;     // absolute

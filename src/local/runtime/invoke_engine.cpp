@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "local/runtime/bootstrap_js.hpp"
+#include "local/runtime/code_cache.hpp"
 #include "local/runtime/environment.hpp"
 #include "local/runtime/environment_setup.hpp"
 #include "local/runtime/invocation_observer.hpp"
@@ -60,16 +61,17 @@ size_t write_all(int fd, std::string_view text) {
 class InvokeEngine::Impl {
  public:
   explicit Impl(EngineOptions options)
-      : m_options(std::move(options)), m_limiter(std::make_unique<ProcessLimiter>(m_options.process_limit)) {
-    m_code_root = m_options.state_dir / "code";
+      : m_options(std::move(options)),
+        m_limiter(std::make_unique<ProcessLimiter>(m_options.process_limit)),
+        m_code_cache(m_options.state_dir / "code", m_options.max_cached_packages) {
     m_log_root = m_options.state_dir / "logs";
     m_setup.runtime_dir = m_options.state_dir / "runtime";
-    for (const auto& dir : {m_code_root, m_log_root, m_setup.runtime_dir}) {
+    for (const auto& dir : {m_code_cache.root(), m_log_root, m_setup.runtime_dir}) {
       if (auto made = ensure_directory(dir); !made && m_setup_problem.empty()) {
         m_setup_problem = "the execution engine cannot use its state directory: " + made.error().message;
       }
     }
-    if (m_setup_problem.empty()) m_code_users = join_code_cache(m_code_root);
+    if (m_setup_problem.empty()) m_code_cache.join();
     const char* path = std::getenv("PATH");
     m_setup.path_env = path && *path ? path : "/usr/local/bin:/usr/bin:/bin";
     for (const char* bundle : {"/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt"}) {
@@ -107,7 +109,7 @@ class InvokeEngine::Impl {
   }
 
   Result<InvokeResult> invoke(const InvokeRequest& request);
-  std::filesystem::path code_root() const { return m_code_root; }
+  CodeCache& code_cache() { return m_code_cache; }
   std::string invoke_async(InvokeRequest request);
   void forget_function(const std::string& function_key);
   void shutdown();
@@ -124,11 +126,19 @@ class InvokeEngine::Impl {
     std::string function_key;   // FunctionSnapshot::function_key()
     std::string function_name;  // names the log file
     std::shared_ptr<Environment> env;  // null while starting
+    std::shared_ptr<const CodePin> code;  // the package env runs from; set with env
     std::string log_stream;            // its AWS_LAMBDA_LOG_STREAM_NAME
     bool busy = true;
     bool retire = false;
     SteadyClock::time_point last_used;
   };
+  // An environment leaving the pool: stopped, its output logged, then its package unpinned.
+  struct Retiring {
+    std::string function_name;
+    std::shared_ptr<Environment> env;
+    std::shared_ptr<const CodePin> code;
+  };
+  static Retiring retiring(const Slot& slot) { return {slot.function_name, slot.env, slot.code}; }
   struct AsyncItem {
     InvokeRequest request;
     int attempts = 0;
@@ -139,7 +149,7 @@ class InvokeEngine::Impl {
   Result<std::shared_ptr<Slot>> acquire(const std::string& key, const FunctionSnapshot& function, bool& cold);
   void notice(const std::string& text);
   void release(const std::shared_ptr<Slot>& slot, bool reusable);
-  void retire(std::vector<std::pair<std::string, std::shared_ptr<Environment>>> victims);
+  void retire(std::vector<Retiring> victims);
   void append_log(const std::string& function_name, std::string_view text);
   Result<void> start_environment(const InvokeRequest& request, Slot& slot);
   void reap_loop();
@@ -154,8 +164,7 @@ class InvokeEngine::Impl {
 
   EngineOptions m_options;
   std::unique_ptr<ProcessLimiter> m_limiter;  // outlives every environment (shutdown() retires them first)
-  std::filesystem::path m_code_root;
-  std::optional<DirectoryUsers> m_code_users;
+  CodeCache m_code_cache;
   std::filesystem::path m_log_root;
   SetupContext m_setup;
   std::string m_node_problem;
@@ -187,7 +196,7 @@ class InvokeEngine::Impl {
 Result<std::shared_ptr<InvokeEngine::Impl::Slot>> InvokeEngine::Impl::acquire(const std::string& key,
                                                                              const FunctionSnapshot& function,
                                                                              bool& cold) {
-  std::vector<std::pair<std::string, std::shared_ptr<Environment>>> victims;
+  std::vector<Retiring> victims;
   std::shared_ptr<Slot> chosen;
   {
     std::lock_guard lock(m_mutex);
@@ -209,7 +218,7 @@ Result<std::shared_ptr<InvokeEngine::Impl::Slot>> InvokeEngine::Impl::acquire(co
         if (oldest == m_slots.end() || (*it)->last_used < (*oldest)->last_used) oldest = it;
       }
       if (oldest == m_slots.end()) return fail(throttle_error(k_concurrency_limit_reason));
-      victims.emplace_back((*oldest)->function_name, (*oldest)->env);
+      victims.push_back(retiring(**oldest));
       m_slots.erase(oldest);
     }
     chosen = std::make_shared<Slot>();
@@ -224,12 +233,12 @@ Result<std::shared_ptr<InvokeEngine::Impl::Slot>> InvokeEngine::Impl::acquire(co
 }
 
 void InvokeEngine::Impl::release(const std::shared_ptr<Slot>& slot, bool reusable) {
-  std::vector<std::pair<std::string, std::shared_ptr<Environment>>> victims;
+  std::vector<Retiring> victims;
   {
     std::lock_guard lock(m_mutex);
     if (!reusable || slot->retire || m_stopped || !slot->env) {
       m_slots.remove(slot);
-      if (slot->env) victims.emplace_back(slot->function_name, slot->env);
+      if (slot->env) victims.push_back(retiring(*slot));
     } else {
       slot->busy = false;
       slot->last_used = SteadyClock::now();
@@ -238,19 +247,19 @@ void InvokeEngine::Impl::release(const std::shared_ptr<Slot>& slot, bool reusabl
   retire(std::move(victims));
 }
 
-void InvokeEngine::Impl::retire(std::vector<std::pair<std::string, std::shared_ptr<Environment>>> victims) {
-  for (auto& [name, env] : victims) {
-    if (!env) continue;
-    env->terminate();
+void InvokeEngine::Impl::retire(std::vector<Retiring> victims) {
+  for (auto& victim : victims) {
+    if (victim.env) victim.env->terminate();
   }
-  for (auto& [name, env] : victims) {
-    if (!env) continue;
-    std::string leftover = env->take_output();
-    if (size_t dropped = env->take_dropped_output_bytes()) {
-      notice("function " + name + ": " + std::to_string(dropped) + " bytes of output over 8 MiB were dropped");
+  for (auto& victim : victims) {
+    if (!victim.env) continue;
+    std::string leftover = victim.env->take_output();
+    if (size_t dropped = victim.env->take_dropped_output_bytes()) {
+      notice("function " + victim.function_name + ": " + std::to_string(dropped) +
+             " bytes of output over 8 MiB were dropped");
     }
-    if (!leftover.empty()) append_log(name, leftover);
-    env.reset();  // the last owner joins the watcher and the listener
+    if (!leftover.empty()) append_log(victim.function_name, leftover);
+    victim.env.reset();  // the last owner joins the watcher and the listener
   }
 }
 
@@ -327,9 +336,9 @@ Result<InvokeResult> InvokeEngine::Impl::rejected(const InvokeRequest& request, 
 
 Result<void> InvokeEngine::Impl::start_environment(const InvokeRequest& request, Slot& slot) {
   const FunctionSnapshot& f = request.function;
-  auto code_dir = ensure_code_dir(m_code_root, f);
-  if (!code_dir) return fail(code_dir.error());
-  auto spec = make_child_spec(f, *code_dir, m_setup);
+  auto code = request.code ? Result<std::shared_ptr<const CodePin>>(request.code) : m_code_cache.pin(f);
+  if (!code) return fail(code.error());
+  auto spec = make_child_spec(f, (*code)->dir(), m_setup);
   if (!spec) return fail(spec.error());
   slot.log_stream = spec->env["AWS_LAMBDA_LOG_STREAM_NAME"];
   std::string problem;
@@ -340,6 +349,7 @@ Result<void> InvokeEngine::Impl::start_environment(const InvokeRequest& request,
   {
     std::lock_guard lock(m_mutex);
     slot.env = *env;
+    slot.code = std::move(*code);
     if (!m_stopped) return {};
   }
   return fail(ErrorKind::server, "the execution engine is stopping");
@@ -551,13 +561,13 @@ void InvokeEngine::Impl::reap_loop() {
   while (!m_stopped) {
     m_cv.wait_for(lock, tick);
     if (m_stopped) break;
-    std::vector<std::pair<std::string, std::shared_ptr<Environment>>> victims;
+    std::vector<Retiring> victims;
     auto now = SteadyClock::now();
     for (auto it = m_slots.begin(); it != m_slots.end();) {
       const auto& slot = *it;
       bool dead = slot->env && !slot->busy && !slot->env->alive();
       if (dead || (!slot->busy && now - slot->last_used >= m_options.idle_timeout)) {
-        victims.emplace_back(slot->function_name, slot->env);
+        victims.push_back(retiring(*slot));
         it = m_slots.erase(it);
       } else {
         ++it;
@@ -579,7 +589,7 @@ void InvokeEngine::Impl::forget_function(const std::string& function_key) {
       m_log_files.erase(it);
     }
   }
-  std::vector<std::pair<std::string, std::shared_ptr<Environment>>> victims;
+  std::vector<Retiring> victims;
   {
     std::lock_guard lock(m_mutex);
     for (auto it = m_slots.begin(); it != m_slots.end();) {
@@ -591,7 +601,7 @@ void InvokeEngine::Impl::forget_function(const std::string& function_key) {
         (*it)->retire = true;
         ++it;
       } else {
-        victims.emplace_back((*it)->function_name, (*it)->env);
+        victims.push_back(retiring(**it));
         it = m_slots.erase(it);
       }
     }
@@ -600,20 +610,20 @@ void InvokeEngine::Impl::forget_function(const std::string& function_key) {
 }
 
 void InvokeEngine::Impl::shutdown() {
-  std::vector<std::pair<std::string, std::shared_ptr<Environment>>> victims;
+  std::vector<Retiring> victims;
   {
     std::lock_guard lock(m_mutex);
     if (m_stopped) return;
     m_stopped = true;
     for (auto& slot : m_slots) {
-      if (slot->env) victims.emplace_back(slot->function_name, slot->env);
+      if (slot->env) victims.push_back(retiring(*slot));
     }
     m_slots.clear();
     m_queue.clear();
   }
   m_cv.notify_all();
   m_queue_cv.notify_all();
-  for (auto& [name, env] : victims) env->terminate();  // in-flight invokes return now
+  for (auto& victim : victims) victim.env->terminate();  // in-flight invokes return now
   if (m_reaper.joinable()) m_reaper.join();
   for (auto& t : m_async_threads) {
     if (t.joinable()) t.join();
@@ -638,10 +648,8 @@ InvokeEngine::InvokeEngine(EngineOptions options) : m_impl(std::make_unique<Impl
 InvokeEngine::~InvokeEngine() = default;
 Result<InvokeResult> InvokeEngine::invoke(const InvokeRequest& request) { return m_impl->invoke(request); }
 std::string InvokeEngine::invoke_async(InvokeRequest request) { return m_impl->invoke_async(std::move(request)); }
-Result<void> InvokeEngine::prepare_code(const FunctionSnapshot& function) {
-  auto code_dir = ensure_code_dir(m_impl->code_root(), function);
-  if (!code_dir) return fail(code_dir.error());
-  return {};
+Result<std::shared_ptr<const CodePin>> InvokeEngine::prepare_code(const FunctionSnapshot& function) {
+  return m_impl->code_cache().pin(function);
 }
 void InvokeEngine::forget_function(const std::string& account, const std::string& region,
                                    const std::string& function_name) {

@@ -24,6 +24,7 @@
 namespace lcd::local::runtime {
 
 class InvocationObserver;
+class CodePin;  // code_cache.hpp
 
 // Everything needed to start an environment for one (function, version).
 struct FunctionSnapshot {
@@ -52,6 +53,9 @@ struct InvokeRequest {
   std::string payload;              // JSON text
   std::string client_context_json;  // decoded X-Amz-Client-Context, empty if none
   std::string request_id;           // empty: the engine makes one
+  // From prepare_code(function): the package stays extracted while the request lives (an Event
+  // waits in the queue with it). Null: the engine extracts it when it needs it.
+  std::shared_ptr<const CodePin> code;
 };
 
 struct InvokeResult {
@@ -90,6 +94,9 @@ struct EngineOptions {
   // limit. Idle ones are stopped to make room; when all are busy, invokes are throttled.
   int max_environments = 64;
   std::chrono::milliseconds idle_timeout{std::chrono::minutes(5)};  // warm environments reaped after this
+  // Extracted packages kept in <state_dir>/code: beyond it, the least recently used ones no
+  // environment (of this or another endpoint on the state directory) runs from are removed.
+  size_t max_cached_packages = 32;
   std::string node_binary = "node";
   std::chrono::milliseconds init_timeout{std::chrono::seconds(10)};  // start to first /next
   std::chrono::milliseconds async_retry_delay{std::chrono::seconds(1)};  // between Event attempts
@@ -127,9 +134,10 @@ class InvokeEngine {
   // Returns the request id (request.request_id if set).
   std::string invoke_async(InvokeRequest request);
 
-  // Extracts the function's package into the code cache (a no-op when it is there); invocations
-  // of that code then never read function.code_zip.
-  Result<void> prepare_code(const FunctionSnapshot& function);
+  // Extracts the function's package into the code cache (a no-op when it is there) and keeps it
+  // there while the result lives: a request carrying it (InvokeRequest::code) never reads
+  // function.code_zip.
+  Result<std::shared_ptr<const CodePin>> prepare_code(const FunctionSnapshot& function);
 
   // Stops idle environments of the function (all versions); busy ones stop when their invoke
   // ends. Called when a function is deleted.

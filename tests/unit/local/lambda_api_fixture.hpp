@@ -47,9 +47,9 @@ class FakeInvoker final : public InvokeBackend {
     last = std::move(request);
   }
   void forget_function(const std::string&, const std::string&, const std::string&) override { forgotten++; }
-  Result<void> prepare_code(const runtime::FunctionSnapshot& function) override {
+  Result<std::shared_ptr<const runtime::CodePin>> prepare_code(const runtime::FunctionSnapshot& function) override {
     if (on_prepare) on_prepare(function);
-    return {};
+    return std::shared_ptr<const runtime::CodePin>();
   }
   std::function<void(const runtime::FunctionSnapshot&)> on_prepare;
   runtime::InvokeRequest last;
