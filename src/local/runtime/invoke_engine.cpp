@@ -1,9 +1,5 @@
 #include "local/runtime/invoke_engine.hpp"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <cstdio>
 #include <condition_variable>
@@ -19,6 +15,7 @@
 #include "local/runtime/code_cache.hpp"
 #include "local/runtime/environment.hpp"
 #include "local/runtime/environment_setup.hpp"
+#include "local/runtime/function_logs.hpp"
 #include "local/runtime/invocation_observer.hpp"
 #include "local/runtime/invoke_report.hpp"
 #include "util/crypto.hpp"
@@ -44,18 +41,6 @@ Error throttle_error(const char* reason) {
   return e;
 }
 
-// The bytes written (fewer than asked when the disk refuses).
-size_t write_all(int fd, std::string_view text) {
-  size_t written = 0;
-  while (!text.empty()) {
-    ssize_t n = ::write(fd, text.data(), text.size());
-    if (n <= 0) break;
-    text.remove_prefix(static_cast<size_t>(n));
-    written += static_cast<size_t>(n);
-  }
-  return written;
-}
-
 }  // namespace
 
 class InvokeEngine::Impl {
@@ -63,10 +48,10 @@ class InvokeEngine::Impl {
   explicit Impl(EngineOptions options)
       : m_options(std::move(options)),
         m_limiter(std::make_unique<ProcessLimiter>(m_options.process_limit)),
-        m_code_cache(m_options.state_dir / "code", m_options.max_cached_packages) {
-    m_log_root = m_options.state_dir / "logs";
+        m_code_cache(m_options.state_dir / "code", m_options.max_cached_packages),
+        m_logs(m_options.state_dir / "logs", m_options.max_log_file_bytes) {
     m_setup.runtime_dir = m_options.state_dir / "runtime";
-    for (const auto& dir : {m_code_cache.root(), m_log_root, m_setup.runtime_dir}) {
+    for (const auto& dir : {m_code_cache.root(), m_logs.root(), m_setup.runtime_dir}) {
       if (auto made = ensure_directory(dir); !made && m_setup_problem.empty()) {
         m_setup_problem = "the execution engine cannot use its state directory: " + made.error().message;
       }
@@ -101,12 +86,7 @@ class InvokeEngine::Impl {
     for (int i = 0; i < std::max(1, m_options.async_workers); ++i) m_async_threads.emplace_back([this] { async_loop(); });
   }
 
-  ~Impl() {
-    shutdown();
-    for (auto& [name, file] : m_log_files) {
-      if (file.fd >= 0) ::close(file.fd);
-    }
-  }
+  ~Impl() { shutdown(); }
 
   Result<InvokeResult> invoke(const InvokeRequest& request);
   CodeCache& code_cache() { return m_code_cache; }
@@ -150,7 +130,6 @@ class InvokeEngine::Impl {
   void notice(const std::string& text);
   void release(const std::shared_ptr<Slot>& slot, bool reusable);
   void retire(std::vector<Retiring> victims);
-  void append_log(const std::string& function_name, std::string_view text);
   Result<void> start_environment(const InvokeRequest& request, Slot& slot);
   void reap_loop();
   void async_loop();
@@ -165,7 +144,7 @@ class InvokeEngine::Impl {
   EngineOptions m_options;
   std::unique_ptr<ProcessLimiter> m_limiter;  // outlives every environment (shutdown() retires them first)
   CodeCache m_code_cache;
-  std::filesystem::path m_log_root;
+  FunctionLogs m_logs;
   SetupContext m_setup;
   std::string m_node_problem;
   std::string m_setup_problem;  // a state directory that could not be created: every invoke fails with it
@@ -183,12 +162,6 @@ class InvokeEngine::Impl {
   size_t m_async_running = 0;  // events taken off m_queue and not yet finished or requeued
   std::condition_variable m_queue_cv;
 
-  std::mutex m_log_mutex;
-  struct LogFile {
-    int fd = -1;         // open O_APPEND; closed at destruction
-    uint64_t bytes = 0;  // its size
-  };
-  std::map<std::string, LogFile> m_log_files;  // per function
   std::thread m_reaper;
   std::vector<std::thread> m_async_threads;
 };
@@ -258,32 +231,9 @@ void InvokeEngine::Impl::retire(std::vector<Retiring> victims) {
       notice("function " + victim.function_name + ": " + std::to_string(dropped) +
              " bytes of output over 8 MiB were dropped");
     }
-    if (!leftover.empty()) append_log(victim.function_name, leftover);
+    if (!leftover.empty()) m_logs.append(victim.function_name, leftover);
     victim.env.reset();  // the last owner joins the watcher and the listener
   }
-}
-
-void InvokeEngine::Impl::append_log(const std::string& function_name, std::string_view text) {
-  std::lock_guard lock(m_log_mutex);
-  LogFile& file = m_log_files[function_name];
-  const std::filesystem::path path = m_log_root / (function_name + ".log");
-  auto open_file = [&] {
-    file.fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
-    struct stat st {};
-    file.bytes = file.fd >= 0 && ::fstat(file.fd, &st) == 0 ? static_cast<uint64_t>(st.st_size) : 0;
-  };
-  if (file.fd < 0) open_file();
-  if (file.fd < 0) return;
-  const uint64_t limit = m_options.max_log_file_bytes;
-  if (limit > 0 && file.bytes > 0 && file.bytes + text.size() > limit) {
-    // One older file is kept (replacing the one before), so a function's text log stays under twice the limit.
-    ::close(file.fd);
-    std::error_code ec;
-    std::filesystem::rename(path, std::filesystem::path(path.string() + ".1"), ec);
-    open_file();
-    if (file.fd < 0) return;
-  }
-  file.bytes += write_all(file.fd, text);
 }
 
 void InvokeEngine::Impl::notice(const std::string& text) {
@@ -304,7 +254,7 @@ InvokeResult InvokeEngine::Impl::local_failure(const InvokeRequest& request, con
   ReportInput in{request_id, request.function.version, request.function.memory_mb, request.function.timeout_s,
                  std::chrono::system_clock::now()};
   InvokeReport report = build_report(in, outcome);
-  append_log(request.function.function_name, report.log);
+  m_logs.append(request.function.function_name, report.log);
   if (m_options.observer) {
     std::string stream = make_log_stream_name(in.finished_at, request.function.version);
     m_options.observer->finished(InvocationRecord{request, request_id, in.finished_at, true, false, true, 0, stream,
@@ -450,7 +400,7 @@ Result<InvokeResult> InvokeEngine::Impl::invoke(const InvokeRequest& request) {
     bool undelivered = outcome.status == InvocationOutcome::Status::exited && !outcome.delivered;
     if (!undelivered || cold || attempt >= 2) break;
     std::string leftover = outcome.pre_output + outcome.output;
-    if (!leftover.empty()) append_log(f.function_name, leftover);
+    if (!leftover.empty()) m_logs.append(f.function_name, leftover);
     release(slot, false);
   }
 
@@ -467,7 +417,7 @@ Result<InvokeResult> InvokeEngine::Impl::invoke(const InvokeRequest& request) {
 
   ReportInput in{request_id, f.version, f.memory_mb, f.timeout_s, std::chrono::system_clock::now()};
   InvokeReport report = build_report(in, outcome);
-  append_log(f.function_name, report.log);
+  m_logs.append(f.function_name, report.log);
   if (m_options.observer) {
     m_options.observer->finished(InvocationRecord{request, request_id, started_at, true, false,
                                                   !report.function_error.empty(),
@@ -582,13 +532,7 @@ void InvokeEngine::Impl::reap_loop() {
 
 void InvokeEngine::Impl::forget_function(const std::string& function_key) {
   const std::string function_name = function_key.substr(function_key.rfind('/') + 1);
-  {
-    std::lock_guard lock(m_log_mutex);
-    if (auto it = m_log_files.find(function_name); it != m_log_files.end()) {
-      if (it->second.fd >= 0) ::close(it->second.fd);
-      m_log_files.erase(it);
-    }
-  }
+  m_logs.close(function_name);
   std::vector<Retiring> victims;
   {
     std::lock_guard lock(m_mutex);
