@@ -12,8 +12,11 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <set>
 #include <string>
+#include <tuple>
+#include <vector>
 
 #include "engine_fixture.hpp"
 #include "util/directory_users.hpp"
@@ -24,7 +27,23 @@ namespace lcd::local::runtime::testing {
 namespace {
 
 using EngineCodeCache = EngineTest;
-using CodeCacheTrim = EngineTest;
+
+class CodeCacheTrim : public EngineTest {
+ protected:
+  std::tuple<FunctionSnapshot, FunctionSnapshot, FunctionSnapshot> three_packages() {
+    return {make_function({{"index.js", "exports.handler = async () => 'a';"}}),
+            make_function({{"index.js", "exports.handler = async () => 'b';"}}),
+            make_function({{"index.js", "exports.handler = async () => 'c';"}})};
+  }
+  // A cache in `root`, joined (so emptied), that lives as long as the test.
+  CodeCache& open_cache(const std::filesystem::path& root, size_t max_packages) {
+    std::filesystem::create_directories(root);
+    m_cache = std::make_unique<CodeCache>(root, max_packages);
+    EXPECT_TRUE(m_cache->join());
+    return *m_cache;
+  }
+  std::unique_ptr<CodeCache> m_cache;
+};
 
 std::set<std::string> entries(const std::filesystem::path& dir) {
   std::set<std::string> names;
@@ -72,13 +91,9 @@ TEST(CodeCache, LeftAloneWhileAnotherUserHoldsIt) {
 }
 
 TEST_F(CodeCacheTrim, KeepsTheMostRecentlyUsedPackagesUpToItsLimit) {
-  auto a = make_function({{"index.js", "exports.handler = async () => 'a';"}});
-  auto b = make_function({{"index.js", "exports.handler = async () => 'b';"}});
-  auto c = make_function({{"index.js", "exports.handler = async () => 'c';"}});
+  auto [a, b, c] = three_packages();
   const auto root = m_dir->path() / "cache";
-  std::filesystem::create_directories(root);
-  CodeCache cache(root, 2);
-  ASSERT_TRUE(cache.join());
+  CodeCache& cache = open_cache(root, 2);
   ASSERT_TRUE(cache.pin(a));  // each pin is dropped at once: the package is cached, unused
   ASSERT_TRUE(cache.pin(b));
   age_package(root, a, std::chrono::hours(2));
@@ -96,13 +111,9 @@ TEST_F(CodeCacheTrim, KeepsTheMostRecentlyUsedPackagesUpToItsLimit) {
 }
 
 TEST_F(CodeCacheTrim, NeverRemovesAPackageInUseHereOrByAnotherProcess) {
-  auto a = make_function({{"index.js", "exports.handler = async () => 'a';"}});
-  auto b = make_function({{"index.js", "exports.handler = async () => 'b';"}});
-  auto c = make_function({{"index.js", "exports.handler = async () => 'c';"}});
+  auto [a, b, c] = three_packages();
   const auto root = m_dir->path() / "cache";
-  std::filesystem::create_directories(root);
-  CodeCache cache(root, 0);
-  ASSERT_TRUE(cache.join());
+  CodeCache& cache = open_cache(root, 0);
   auto a_pin = cache.pin(a);
   ASSERT_TRUE(a_pin);
   {
@@ -133,9 +144,7 @@ TEST_F(CodeCacheTrim, APackageThatCannotBeExtractedIsAnErrorAndLeavesNothing) {
   auto f = make_function({{"index.js", "exports.handler = async () => 1;"}});
   std::ofstream(f.code_zip, std::ios::binary | std::ios::trunc) << "PK\x03\x04 not really a zip";
   const auto root = m_dir->path() / "cache";
-  std::filesystem::create_directories(root);
-  CodeCache cache(root, 4);
-  ASSERT_TRUE(cache.join());
+  CodeCache& cache = open_cache(root, 4);
   auto pinned = cache.pin(f);
   ASSERT_FALSE(pinned);
   EXPECT_EQ(pinned.error().kind, ErrorKind::invalid);
