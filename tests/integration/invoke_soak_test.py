@@ -3,8 +3,11 @@ the endpoint's bounds set low (`--log-events-limit 2000 --log-file-limit 65536`)
 reached during the warm-up. After the warm-up the disk the state directory takes and the endpoint's
 memory stay flat although every invoke writes ~2 KB of output; the log group and the text log are at
 their limits; no per-invocation file or process is left; nothing is left once the endpoint stops.
+And 40 code updates, each invoked: the extracted-package cache keeps its 32 most recent packages and
+only the newest code's environment runs.
 
 LCD_SOAK_INVOKES=100000 runs more (the figures in docs/reliability.md)."""
+import base64
 import http.client
 import json
 import os
@@ -182,7 +185,39 @@ def ten_thousand_invokes_stay_bounded():
         assert not processes_under(state), f"left behind: {processes_under(state)}"
 
 
+CODE_UPDATES = 40
+CACHED_PACKAGES = 32  # EngineOptions::max_cached_packages
+
+
+def packages(state):
+    code = os.path.join(state, "code")
+    return sorted(n for n in os.listdir(code) if len(n) == 64 and all(c in "0123456789abcdef" for c in n))
+
+
+def code_updates_keep_the_package_cache_bounded():
+    with Endpoint("--update-delay-ms", "0", env={"ASAN_OPTIONS": ASAN_WITHOUT_QUARANTINE}) as ep:
+        state = os.path.realpath(ep.state_dir)
+        lam = ep.boto3()
+        lam.create_function(FunctionName="changing", Runtime="nodejs20.x", Role=ROLE, Handler="index.handler",
+                            Code={"ZipFile": handler_zip("exports.handler = async () => 0;")})
+        shas = []
+        for i in range(1, CODE_UPDATES + 1):
+            updated = lam.update_function_code(FunctionName="changing",
+                                               ZipFile=handler_zip(f"exports.handler = async () => {i};"))
+            shas.append(updated["CodeSha256"])
+            r = lam.invoke(FunctionName="changing", Payload=b"{}")
+            assert r["Payload"].read() == str(i).encode(), f"update {i}"
+            held = packages(state)
+            assert len(held) <= CACHED_PACKAGES, f"after update {i}: {len(held)} packages"
+            live = runtimes(state)
+            assert len(live) == 1, f"after update {i}: {len(live)} runtimes: {live}"
+        newest = [base64.b64decode(sha).hex() for sha in shas[-CACHED_PACKAGES:]]
+        assert packages(state) == sorted(newest), "the cache holds other than the 32 most recent packages"
+        print(f"{CODE_UPDATES} code updates: {len(packages(state))} packages cached, 1 runtime", flush=True)
+
+
 if __name__ == "__main__":
     t = TestRun()
     t.case("ten_thousand_invokes_stay_bounded", ten_thousand_invokes_stay_bounded)
+    t.case("code_updates_keep_the_package_cache_bounded", code_updates_keep_the_package_cache_bounded)
     t.finish()

@@ -105,6 +105,7 @@ class InvokeEngine::Impl {
     std::string key;
     std::string function_key;   // FunctionSnapshot::function_key()
     std::string function_name;  // names the log file
+    std::string version;        // "$LATEST" or a number
     std::shared_ptr<Environment> env;  // null while starting
     std::shared_ptr<const CodePin> code;  // the package env runs from; set with env
     std::string log_stream;            // its AWS_LAMBDA_LOG_STREAM_NAME
@@ -183,6 +184,17 @@ Result<std::shared_ptr<InvokeEngine::Impl::Slot>> InvokeEngine::Impl::acquire(co
       cold = false;
       return chosen;
     }
+    // Idle environments of this function version started from other code or configuration (an
+    // update since) are never chosen again: stopped now rather than after the idle timeout.
+    for (auto it = m_slots.begin(); it != m_slots.end();) {
+      const auto& slot = *it;
+      if (!slot->busy && slot->function_key == function.function_key() && slot->version == function.version) {
+        victims.push_back(retiring(*slot));
+        it = m_slots.erase(it);
+      } else {
+        ++it;
+      }
+    }
     if (static_cast<int>(m_slots.size()) >= m_options.max_environments) {
       // At the limit: make room by stopping the longest-idle environment of any function.
       auto oldest = m_slots.end();
@@ -198,6 +210,7 @@ Result<std::shared_ptr<InvokeEngine::Impl::Slot>> InvokeEngine::Impl::acquire(co
     chosen->key = key;
     chosen->function_key = function.function_key();
     chosen->function_name = function.function_name;
+    chosen->version = function.version;
     m_slots.push_back(chosen);
     cold = true;
   }

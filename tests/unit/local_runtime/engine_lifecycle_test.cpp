@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <chrono>
@@ -68,6 +69,36 @@ TEST_F(EngineLifecycle, DifferentVersionOrConfigGetsItsOwnEnvironment) {
   EXPECT_NE(json_field(a->payload, "/pid"), json_field(b->payload, "/pid"));
   EXPECT_NE(json_field(a->payload, "/pid"), json_field(c->payload, "/pid"));
   EXPECT_EQ(b->executed_version, "2");
+}
+
+TEST_F(EngineLifecycle, AnUpdateStopsTheIdleEnvironmentsOfTheOldCodeAndConfiguration) {
+  auto f = make_function({{"index.js", k_counter_js}});
+  auto published = f;
+  published.version = "1";
+  auto a = engine().invoke(request(f));
+  auto v1 = engine().invoke(request(published));
+  ASSERT_TRUE(a && v1);
+  ASSERT_EQ(engine().environment_pids().size(), 2u);
+  const int old_pid = std::stoi(json_field(a->payload, "/pid"));
+
+  auto updated = make_function({{"index.js", k_counter_js}, {"extra.txt", "new code"}});  // $LATEST's new code
+  auto b = engine().invoke(request(updated));
+  ASSERT_TRUE(b) << b.error().message;
+  EXPECT_TRUE(b->cold_start);
+  EXPECT_FALSE(process_exists(old_pid));
+  auto pids = engine().environment_pids();
+  EXPECT_EQ(pids.size(), 2u);  // $LATEST's new environment and version 1's, which no update touches
+  EXPECT_EQ(std::count(pids.begin(), pids.end(), old_pid), 0);
+
+  auto configured = updated;  // then a configuration change
+  configured.environment["X"] = "1";
+  auto c = engine().invoke(request(configured));
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_FALSE(process_exists(std::stoi(json_field(b->payload, "/pid"))));
+  EXPECT_EQ(engine().environment_pids().size(), 2u);
+  auto again = engine().invoke(request(published));
+  ASSERT_TRUE(again);
+  EXPECT_FALSE(again->cold_start);
 }
 
 TEST_F(EngineLifecycle, TimeoutKillsTheEnvironment) {
