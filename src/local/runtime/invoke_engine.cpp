@@ -170,6 +170,7 @@ class InvokeEngine::Impl {
 Result<std::shared_ptr<InvokeEngine::Impl::Slot>> InvokeEngine::Impl::acquire(const std::string& key,
                                                                              const FunctionSnapshot& function,
                                                                              bool& cold) {
+  const std::string function_key = function.function_key();
   std::vector<Retiring> victims;
   std::shared_ptr<Slot> chosen;
   {
@@ -188,7 +189,7 @@ Result<std::shared_ptr<InvokeEngine::Impl::Slot>> InvokeEngine::Impl::acquire(co
     // update since) are never chosen again: stopped now rather than after the idle timeout.
     for (auto it = m_slots.begin(); it != m_slots.end();) {
       const auto& slot = *it;
-      if (!slot->busy && slot->function_key == function.function_key() && slot->version == function.version) {
+      if (!slot->busy && slot->function_key == function_key && slot->version == function.version) {
         victims.push_back(retiring(*slot));
         it = m_slots.erase(it);
       } else {
@@ -208,7 +209,7 @@ Result<std::shared_ptr<InvokeEngine::Impl::Slot>> InvokeEngine::Impl::acquire(co
     }
     chosen = std::make_shared<Slot>();
     chosen->key = key;
-    chosen->function_key = function.function_key();
+    chosen->function_key = function_key;
     chosen->function_name = function.function_name;
     chosen->version = function.version;
     m_slots.push_back(chosen);
